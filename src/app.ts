@@ -1,0 +1,84 @@
+// Builds the Fastify application: platform plugins first, then every module.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/database.ts';
+import { registerApiConventions } from './platform/http/api.ts';
+import { registerErrorHandling } from './platform/http/error-handler.tsx';
+import { type Lifecycle, registerOperations } from './platform/http/operations.ts';
+import { genRequestId, registerRequestContext } from './platform/http/request-context.ts';
+import { registerSecurity } from './platform/http/security.ts';
+import './platform/http/types.ts';
+import { JobWorker } from './platform/jobs/jobs.ts';
+import { platformSecret } from './platform/secrets.repo.ts';
+import { sadModule } from './modules/sad/index.ts';
+import { EnteDirectory, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface App {
+  app: FastifyInstance;
+  worker: JobWorker;
+  lifecycle: Lifecycle;
+}
+
+export async function buildApp(config: Readonly<Config>, database: Database, options: { logger?: boolean } = {}): Promise<App> {
+  const { db } = database;
+  const hostRouter = new HostRouter();
+  const lifecycle: Lifecycle = { draining: false };
+  const secureCookies = config.publicUrl.startsWith('https://');
+
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // No personal data in logs: no query strings, no client addresses, no headers.
+            serializers: {
+              req: (req) => ({ method: req.method, path: String(req.url).split('?')[0], reqId: req.id }),
+              res: (res) => ({ statusCode: res.statusCode }),
+            },
+          },
+    genReqId: genRequestId,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    rewriteUrl: (req) => hostRouter.rewrite(req),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    return503OnClosing: true,
+  });
+
+  const cookieSecret = config.cookieSecret ?? (await platformSecret(db, 'cookie'));
+  await registerSecurity(app, { cookieSecret, secureCookies });
+  registerRequestContext(app, { db, demo: config.demoSeed !== 'none', secureCookies });
+  registerOperations(app, { db, lifecycle });
+  registerErrorHandling(app);
+  await registerApiConventions(app, { publicUrl: config.publicUrl, rateLimit: config.rateLimit });
+
+  await app.register(fastifyStatic, {
+    root: path.join(ROOT, 'node_modules/bootstrap-italia/dist'),
+    prefix: '/static/bootstrap-italia/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(ROOT, 'src/web/public'),
+    prefix: '/static/',
+    wildcard: false,
+    decorateReply: false,
+    maxAge: '1h',
+  });
+  app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => reply.sendFile('favicon.svg', path.join(ROOT, 'src/web/public')));
+
+  const worker = new JobWorker(db, {
+    pollMs: config.jobs.pollMs,
+    concurrency: config.jobs.concurrency,
+    onError: (job, error) => app.log.warn({ queue: job.queue, jobId: job.id, err: error.message }, 'job failed'),
+  });
+  const directory = new EnteDirectory(db);
+  await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
+  await sadModule(app, { db, worker });
+
+  return { app, worker, lifecycle };
+}

@@ -1,0 +1,94 @@
+// The only reader of process.env: one typed, frozen object, validated once at boot.
+import path from 'node:path';
+
+export type Aggregation = 'venezia' | 'treviso' | 'bologna';
+export const AGGREGATIONS: readonly Aggregation[] = ['venezia', 'treviso', 'bologna'];
+
+export interface Config {
+  /** Address the HTTP server binds to; loopback unless told otherwise. */
+  host: string;
+  port: number;
+  /** Public base URL, used in links, cookies (Secure when https) and the OpenAPI servers list. */
+  publicUrl: string;
+  /** PostgreSQL server; when absent the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Demo aggregation loaded into an empty database at start ('none' to start empty). */
+  demoSeed: Aggregation | 'none';
+  logLevel: string;
+  bodyLimitBytes: number;
+  rateLimit: { max: number; windowMs: number };
+  shutdownGraceMs: number;
+  trustProxy: boolean;
+  jobs: { worker: boolean; pollMs: number; concurrency: number };
+  /** Secret for signed cookies; when absent one is generated and kept in the database. */
+  cookieSecret: string | null;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const port = int(env, 'PORT', 3000, 0);
+  const host = env.HOST || '127.0.0.1';
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL is not a URL: "${publicUrl}"`);
+  }
+  const demoSeed = (env.DEMO_SEED || 'venezia') as Config['demoSeed'];
+  if (demoSeed !== 'none' && !AGGREGATIONS.includes(demoSeed)) {
+    throw new ConfigError(`DEMO_SEED must be one of none, ${AGGREGATIONS.join(', ')}; got "${demoSeed}"`);
+  }
+  const cookieSecret = env.COOKIE_SECRET || null;
+  if (cookieSecret !== null && cookieSecret.length < 32) {
+    throw new ConfigError('COOKIE_SECRET must be at least 32 characters');
+  }
+  return Object.freeze({
+    host,
+    port,
+    publicUrl,
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    demoSeed,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    rateLimit: Object.freeze({
+      max: int(env, 'RATE_LIMIT_MAX', 300, 1),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
+    }),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    jobs: Object.freeze({
+      worker: bool(env, 'JOBS_WORKER', true),
+      pollMs: int(env, 'JOBS_POLL_MS', 1000, 10),
+      concurrency: int(env, 'JOBS_CONCURRENCY', 4, 1),
+    }),
+    cookieSecret,
+  });
+}
+
+/** Reads a variable for test and benchmark harnesses, which live outside src/ but share the rule. */
+export function testEnv(name: string): string | undefined {
+  return process.env[name] || undefined;
+}

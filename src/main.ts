@@ -1,0 +1,171 @@
+// The `convergenza` command line: serve | migrate | seed | audit verify | ente list|add | openapi.
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
+import { verifyAudit } from './platform/audit/audit.ts';
+import { type Database, DatabaseUnavailableError, openDatabase } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { progressBar } from './platform/progress.ts';
+import { displayName, findEnteRef, isEmpty, listEnti, onboardComune, seedAggregation } from './modules/tenancy/index.ts';
+
+
+const USAGE = `Usage: convergenza <command>
+
+  serve                         start the server (migrates; seeds the demo aggregation into an empty database)
+  migrate                       apply pending database migrations
+  seed [--aggregation NAME]     load an aggregation: ${AGGREGATIONS.join(', ')} (default venezia)
+  audit verify [--ente SLUG]    verify the hash chains of the audit log
+  ente list [--sad SLUG]        list enti
+  ente add --istat CODE --sad SLUG [--fiscal-code CF] [--slug SLUG] [--host HOST]
+                                onboard a comune into a SAD
+  openapi                       print the OpenAPI document
+
+Configuration comes from environment variables: see README.md.`;
+
+async function open(config: Readonly<Config>): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database);
+  return database;
+}
+
+async function serve(config: Readonly<Config>): Promise<void> {
+  const started = Date.now();
+  const database = await open(config);
+  if (config.demoSeed !== 'none' && (await isEmpty(database.db))) {
+    const bar = progressBar(`seed ${config.demoSeed}`);
+    await seedAggregation(database.db, config.demoSeed, (done, total, name) => bar.update(done, total, name));
+  }
+  const { app, worker, lifecycle } = await buildApp(config, database);
+  await app.listen({ host: config.host, port: config.port });
+  if (config.jobs.worker) worker.start();
+  app.log.info(
+    { startupMs: Date.now() - started, database: database.kind, url: config.publicUrl },
+    `Convergenza ready on ${config.publicUrl}`,
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining requests');
+    lifecycle.draining = true;
+    const force = setTimeout(() => {
+      app.log.error('shutdown grace period over: exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    force.unref();
+    await worker.stop();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      aggregation: { type: 'string' },
+      ente: { type: 'string' },
+      sad: { type: 'string' },
+      istat: { type: 'string' },
+      'fiscal-code': { type: 'string' },
+      slug: { type: 'string' },
+      host: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+
+  if (command === 'serve') {
+    await serve(config);
+    return -1; // keeps running
+  }
+
+  const database = await open(config);
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log('database up to date');
+        return 0;
+      case 'seed': {
+        const name = values.aggregation ?? 'venezia';
+        if (!AGGREGATIONS.includes(name as never)) throw new ConfigError(`unknown aggregation "${name}"`);
+        const bar = progressBar(`seed ${name}`);
+        const result = await seedAggregation(database.db, name, (done, total, n) => bar.update(done, total, n));
+        console.log(`${result.sad.name}: ${result.created} comuni added, ${result.total - result.created} already present`);
+        return 0;
+      }
+      case 'audit': {
+        if (sub !== 'verify') break;
+        const ente = values.ente ? await findEnteRef(database.db, values.ente) : undefined;
+        const bar = progressBar('audit verify');
+        const report = await verifyAudit(database.db, {
+          enteId: ente?.id,
+          onProgress: (n) => bar.update(n, n),
+        });
+        for (const problem of report.problems) {
+          console.log(`BROKEN ente ${problem.enteId}: first bad event #${problem.seq} (${problem.reason})`);
+        }
+        console.log(`${report.chains} chains, ${report.events} events, ${report.problems.length} broken`);
+        return report.problems.length === 0 ? 0 : 1;
+      }
+      case 'ente': {
+        if (sub === 'list') {
+          const sad = values.sad ? await findEnteRef(database.db, values.sad) : undefined;
+          const { items } = await listEnti(database.db, { sadId: sad?.id, limit: 1000, offset: 0 });
+          for (const e of items) console.log([e.slug, e.kind, e.istatCode ?? '', displayName(e)].join('\t'));
+          return 0;
+        }
+        if (sub === 'add') {
+          if (!values.istat || !values.sad) throw new ConfigError('ente add needs --istat and --sad');
+          const sad = await findEnteRef(database.db, values.sad);
+          const created = await onboardComune(
+            database.db,
+            { subject: 'system:cli' },
+            { istatCode: values.istat, sadId: sad.id, fiscalCode: values['fiscal-code'], slug: values.slug, hosts: values.host },
+          );
+          console.log(`added ${displayName(created)} at /${created.slug}`);
+          return 0;
+        }
+        break;
+      }
+      case 'openapi': {
+        const { app } = await buildApp(config, database, { logger: false });
+        await app.ready();
+        console.log(JSON.stringify(app.swagger(), null, 2));
+        await app.close();
+        return 0;
+      }
+    }
+    console.error(USAGE);
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: Error & { fields?: { field: string; message: string }[] }) => {
+    if (error instanceof DatabaseUnavailableError || error instanceof ConfigError) {
+      console.error(`convergenza: ${error.message}`);
+    } else if (error.name === 'AppError') {
+      const fields = (error.fields ?? []).map((f) => `${f.field} ${f.message}`).join('; ');
+      console.error(`convergenza: ${error.message}${fields ? ` (${fields})` : ''}`);
+    } else {
+      console.error(`convergenza: ${error.stack ?? error.message}`);
+    }
+    process.exit(1);
+  },
+);

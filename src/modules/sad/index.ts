@@ -1,0 +1,13 @@
+// The SAD console module: aggregation overview, background jobs, audit checks.
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../platform/db/database.ts';
+import type { JobWorker } from '../../platform/jobs/jobs.ts';
+import { sadPages } from './sad.pages.tsx';
+import { AUDIT_VERIFY_QUEUE, runAuditCheck } from './sad.service.ts';
+
+export { AUDIT_VERIFY_QUEUE } from './sad.service.ts';
+
+export async function sadModule(app: FastifyInstance, deps: { db: Db; worker: JobWorker }): Promise<void> {
+  deps.worker.register(AUDIT_VERIFY_QUEUE, (job) => runAuditCheck(deps.db, job));
+  await sadPages(app, deps);
+}

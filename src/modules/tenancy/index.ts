@@ -1,0 +1,48 @@
+// The tenancy module: the registry of enti (the SAD and its comuni), their portals and host names.
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../platform/db/database.ts';
+import { HostRouter } from './host-router.ts';
+import { tenancyPages } from './tenancy.pages.tsx';
+import { tenancyRoutes } from './tenancy.routes.ts';
+import * as service from './tenancy.service.ts';
+
+export { findEnteRef } from './cli.ts';
+export { HostRouter } from './host-router.ts';
+export type { Ente } from './tenancy.schema.ts';
+export {
+  displayName,
+  EnteDirectory,
+  getEnte,
+  listEnti,
+  onboardComune,
+  seedAggregation,
+  toBrand,
+  updateEnte,
+} from './tenancy.service.ts';
+export { isValidNumericFiscalCode, slugify } from './tenancy.rules.ts';
+
+export interface TenancyDeps {
+  db: Db;
+  directory: service.EnteDirectory;
+  hostRouter: HostRouter;
+  publicUrl: string;
+  /** How often to reload the host map from the database (other processes may change it). */
+  hostRefreshMs?: number;
+}
+
+export async function tenancyModule(app: FastifyInstance, deps: TenancyDeps): Promise<void> {
+  const refresh = async () => deps.hostRouter.replace(await service.allHosts(deps.db));
+  await refresh();
+  const timer = setInterval(() => refresh().catch(() => {}), deps.hostRefreshMs ?? 30_000);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  await tenancyRoutes(app, deps);
+  await tenancyPages(app, deps);
+}
+
+/** True when the database holds no ente yet (first start). */
+export async function isEmpty(db: Db): Promise<boolean> {
+  return (await service.countEnti(db)) === 0;
+}
+

@@ -1,0 +1,101 @@
+// Opens the system of record: a PostgreSQL server when DATABASE_URL is set, else embedded PGlite
+// persisted under the data directory. Both speak the same SQL and run the same migrations.
+import fs from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { pglitePool } from './pglite-pool.ts';
+import type { PlatformTables } from './tables.ts';
+
+// int8 (bigint) as JS number: counters and sequences here stay far below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export type Db = Kysely<PlatformTables>;
+/** Any handle on the database (a transaction included), whatever tables its type knows. */
+// biome-ignore lint/suspicious/noExplicitAny: a handle whose table types each repository narrows itself
+export type AnyDb = Kysely<any>;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Runs a multi-statement SQL script (migrations) on one session; rolls back an open transaction on failure. */
+  script(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string | null; // null: in-memory PGlite (tests)
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    const where = safeUrl(url);
+    throw new DatabaseUnavailableError(
+      `cannot reach PostgreSQL at ${where}: ${(error as Error).message || (error as Error).name}`,
+    );
+  }
+  const script = async (text: string) => {
+    const client = await pool.connect();
+    try {
+      await client.query(text);
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  return { db, kind: 'postgres', script, close: () => db.destroy() };
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) await fs.mkdir(dataDir, { recursive: true });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  } catch (error) {
+    throw new DatabaseUnavailableError(
+      `cannot open the embedded database in ${dataDir}: ${(error as Error).message}`,
+    );
+  }
+  const pool = pglitePool(pglite);
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool: pool as never }) });
+  const script = async (text: string) => {
+    const session = await pool.connect();
+    try {
+      await pglite.exec(text);
+    } catch (error) {
+      await pglite.exec('rollback').catch(() => {});
+      throw error;
+    } finally {
+      session.release();
+    }
+  };
+  return { db, kind: 'pglite', script, close: () => db.destroy() };
+}
+
+/** The URL without its password, for error messages and logs. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

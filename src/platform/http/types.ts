@@ -1,0 +1,14 @@
+import type { Principal } from '../auth/policy.ts';
+import type { Lang, Translate } from '../i18n/index.ts';
+import type { PageContext, PortalBrand } from '../layout/context.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang;
+    t: Translate;
+    principal: Principal | null;
+    /** The portal whose header and footer frame this page, once a module resolved it. */
+    brand: PortalBrand | null;
+    pageContext(): PageContext;
+  }
+}

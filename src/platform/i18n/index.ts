@@ -1,0 +1,30 @@
+// Messages in Italian (default) and English; a typed key per message, {name} placeholders.
+import { en } from './en.ts';
+import { it, type MessageKey } from './it.ts';
+
+export type Lang = 'it' | 'en';
+export const LANGS: readonly Lang[] = ['it', 'en'];
+export type { MessageKey };
+
+const catalogues: Record<Lang, Record<MessageKey, string>> = { it, en };
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): Translate {
+  const messages = catalogues[lang];
+  return (key, params) => {
+    const text = messages[key];
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (match, name: string) =>
+      params[name] === undefined ? match : String(params[name]),
+    );
+  };
+}
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'it' || value === 'en';
+}
+
+export function formatNumber(lang: Lang, value: number): string {
+  return new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB').format(value);
+}

@@ -1,0 +1,82 @@
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { type PageContext, type PortalBrand } from './context.ts';
+import { Footer } from './Footer.tsx';
+import { BOOTSTRAP_CSS, Header } from './Header.tsx';
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+export interface LayoutProps {
+  ctx: PageContext;
+  brand: PortalBrand | null;
+  title: string;
+  description?: string;
+  breadcrumbs?: Crumb[];
+  children: ComponentChildren;
+}
+
+export function Layout({ ctx, brand, title, description, breadcrumbs, children }: LayoutProps) {
+  const { t } = ctx;
+  const fullTitle = brand ? `${title} – ${brand.name}` : `${title} – Convergenza`;
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        {description && <meta name="description" content={description} />}
+        <link rel="stylesheet" href={BOOTSTRAP_CSS} />
+        <link rel="stylesheet" href="/static/fonts.css" />
+        <link rel="stylesheet" href="/static/convergenza.css" />
+        {brand?.primaryColor && <link rel="stylesheet" href={`/${brand.slug}/tema.css`} />}
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <div class="skiplink">
+          <a class="visually-hidden-focusable" href="#main-container">
+            {t('skip.content')}
+          </a>
+          <a class="visually-hidden-focusable" href="#footer">
+            {t('skip.footer')}
+          </a>
+        </div>
+        {ctx.demo && (
+          <div class="demo-banner" role="note">
+            {t('test.environment')}
+          </div>
+        )}
+        <Header ctx={ctx} brand={brand} />
+        <main id="main-container">
+          <div class="container">
+            {breadcrumbs && breadcrumbs.length > 0 && (
+              <nav class="breadcrumb-container mt-3" aria-label={t('breadcrumb.label')}>
+                <ol class="breadcrumb p-0" data-element="breadcrumb">
+                  {breadcrumbs.map((crumb, index) => {
+                    const last = index === breadcrumbs.length - 1;
+                    return (
+                      <li class={last ? 'breadcrumb-item active' : 'breadcrumb-item'} aria-current={last ? 'page' : undefined}>
+                        {crumb.href && !last ? <a href={crumb.href}>{crumb.label}</a> : crumb.label}
+                        {!last && <span class="separator">/</span>}
+                      </li>
+                    );
+                  })}
+                </ol>
+              </nav>
+            )}
+            {children}
+          </div>
+        </main>
+        <Footer ctx={ctx} brand={brand} />
+        <script src="/static/bootstrap-italia/js/bootstrap-italia.bundle.min.js" defer />
+      </body>
+    </html>
+  );
+}
+
+/** Renders a page to a complete HTML document. */
+export function renderPage(node: preact.VNode): string {
+  return `<!doctype html>${renderToString(node)}`;
+}
