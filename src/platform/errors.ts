@@ -26,6 +26,8 @@ export const PlatformErrors = {
   validation: (fields: FieldError[]) =>
     new AppError('VALIDATION_FAILED', 400, 'Some fields are not valid.', fields),
   conflict: (message: string) => new AppError('CONFLICT', 409, message),
+  unsupportedMediaType: (expected: string) =>
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `Send the body as ${expected}.`),
 } as const;
 
 export interface Problem {

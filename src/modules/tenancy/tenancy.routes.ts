@@ -134,13 +134,16 @@ export async function tenancyRoutes(
         summary: 'Change the contacts, branding or codes of an ente',
         description: 'A JSON Merge Patch: objects merge key by key, null removes a key. Ente admin or SAD admin.',
         params: IdParams,
-        body: { $ref: 'EntePatch#' },
+        body: { content: { 'application/merge-patch+json': { schema: { $ref: 'EntePatch#' } } }, required: true },
         response: withErrors({ 200: ok('The updated ente.', 'Ente') }, [400, 401, 404, 415]),
       },
     },
     async (request) => {
       const { id } = request.params as { id: string };
       if (!request.principal) throw PlatformErrors.unauthenticated();
+      if (!String(request.headers['content-type']).startsWith('application/merge-patch+json')) {
+        throw PlatformErrors.unsupportedMediaType('application/merge-patch+json');
+      }
       const found = await service.getEnte(db, id).catch(() => null);
       const resource = found && { enteId: id, sadId: found.ente.sadId ?? id };
       if (!resource || !can(request.principal, 'ente.update', resource)) throw PlatformErrors.notFound('ente');
