@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT } from './report.ts';
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -38,7 +39,7 @@ export async function startServer(
   timeoutMs = 120_000,
 ): Promise<Server> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -52,11 +53,14 @@ export async function startServer(
   const deadline = started + timeoutMs;
   while (performance.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${label} exited before it was ready (${child.exitCode ?? child.signalCode}):\n${output}`);
+      throw new Error(
+        `${label} exited before it was ready (${child.exitCode ?? child.signalCode}):\n${output}`,
+      );
     }
     const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
     await response?.body?.cancel();
-    if (response?.status === 200) return { url, pid: child.pid!, startMs: Math.round(performance.now() - started) };
+    if (response?.status === 200)
+      return { url, pid: child.pid!, startMs: Math.round(performance.now() - started) };
     await sleep(20);
   }
   throw new Error(`${label} was not ready within ${timeoutMs / 1000} s:\n${output}`);

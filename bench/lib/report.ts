@@ -30,7 +30,8 @@ export function machine(): Machine {
   const cpus = os.cpus();
   let distribution = os.type();
   try {
-    distribution = /^PRETTY_NAME="?([^"\n]*)/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? distribution;
+    distribution =
+      /^PRETTY_NAME="?([^"\n]*)/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? distribution;
   } catch {}
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown',
@@ -51,7 +52,10 @@ export interface Load {
 }
 
 /** Closed-loop load on one URL: a warm-up, then the measured run; both bounded in time. */
-export async function load(url: string, options: { connections: number; warmupS: number; durationS: number }) {
+export async function load(
+  url: string,
+  options: { connections: number; warmupS: number; durationS: number },
+) {
   const result = await autocannon({
     url,
     connections: options.connections,

@@ -193,7 +193,7 @@ export async function tenancyRoutes(
               ...ok('The new ente.', 'Ente'),
               headers: {
                 ...RATE_LIMIT_HEADERS,
-                Location: { description: 'URL of the new ente.', schema: { type: 'string', format: 'uri' } },
+                Location: { type: 'string', format: 'uri', description: 'URL of the new ente.' },
               },
             },
           },

@@ -28,20 +28,14 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details.' },
 );
 
+// Response headers are given as JSON schemas; @fastify/swagger wraps them into OpenAPI header objects.
+const integerHeader = (description: string) => ({ type: 'integer', format: 'int32', minimum: 0, description });
 const rateHeaders = {
-  'X-RateLimit-Limit': {
-    description: 'Requests allowed in the current window.',
-    schema: { type: 'integer', format: 'int32', minimum: 0 },
-  },
-  'X-RateLimit-Remaining': {
-    description: 'Requests left in the current window.',
-    schema: { type: 'integer', format: 'int32', minimum: 0 },
-  },
-  'X-RateLimit-Reset': {
-    description: 'Seconds until the window resets.',
-    schema: { type: 'integer', format: 'int32', minimum: 0 },
-  },
+  'X-RateLimit-Limit': integerHeader('Requests allowed in the current window.'),
+  'X-RateLimit-Remaining': integerHeader('Requests left in the current window.'),
+  'X-RateLimit-Reset': integerHeader('Seconds until the window resets.'),
 };
+const retryAfter = { 'Retry-After': integerHeader('Seconds to wait before retrying.') };
 
 const problemContent = { 'application/problem+json': { schema: { $ref: 'Problem#' } } };
 
@@ -63,12 +57,12 @@ export function withErrors(
   for (const status of statuses) out[status] = { description: descriptions[status], content: problemContent };
   out[429] = {
     description: 'Too many requests.',
-    headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', format: 'int32' } }, ...rateHeaders },
+    headers: { ...retryAfter, ...rateHeaders },
     content: problemContent,
   };
   out[503] = {
     description: 'Temporarily unavailable.',
-    headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', format: 'int32' } } },
+    headers: retryAfter,
     content: problemContent,
   };
   out.default = { description: 'Unexpected error.', content: problemContent };
@@ -106,6 +100,8 @@ export async function registerApiConventions(
     // Paths are documented relative to the server URL, which carries the version.
     transform: ({ schema, url }) => ({ schema: schema as never, url: url.startsWith(API_PREFIX) ? url.slice(API_PREFIX.length) || '/' : url }),
     hideUntagged: true,
+    // Shared schemas keep their $id as their name under components.schemas.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `Schema${i}`) },
   });
 
   await app.register(rateLimit, {
@@ -150,7 +146,7 @@ export async function registerApiConventions(
       tags: ['status'],
       summary: 'Health of the API',
       description: 'Returns 200 when the API can serve requests; 503 problem+json otherwise.',
-      operationId: 'getStatus',
+      operationId: 'api_status',
       response: withErrors({ 200: { description: 'The API is up.', content: { 'application/problem+json': { schema: StatusSchema } } } }, []),
     },
   };

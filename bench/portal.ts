@@ -1,0 +1,242 @@
+// Portal benchmark: a bare Fastify route (the ceiling on this machine), an ente home page and
+// GET /api/v1/enti under the same load, the embedded first start and resident memory after start.
+// Needs a PostgreSQL server: BENCH_DATABASE_URL (its database convergenza_bench is dropped and recreated).
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { testEnv } from '../src/config.ts';
+import { freePort, rssMb, type Server, startServer, stopAll, stopServer } from './lib/processes.ts';
+import { type Load, load, type Machine, machine, ROOT, table, writeSection } from './lib/report.ts';
+
+const BENCH_DB = 'convergenza_bench';
+const LOAD = { connections: 50, warmupS: 3, durationS: 10 };
+const HOME_PATH = '/jesolo';
+const API_PATH = '/api/v1/enti';
+const TARGETS = { homeShare: 0.15, homeP99Ms: 25, apiShare: 0.3, embeddedStartMs: 20_000, rssMb: 250 };
+
+const NO_DATABASE = `the portal benchmark needs a PostgreSQL server: set BENCH_DATABASE_URL, e.g.
+  pg_ctlcluster 15 main start        # as root, Debian's postgresql package
+  BENCH_DATABASE_URL=postgres://postgres:PASSWORD@127.0.0.1:5432/postgres npm run bench -- portal
+(the role must be allowed to create databases; ${BENCH_DB} is dropped and recreated)`;
+
+interface Check {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface PortalFigures {
+  benchmark: 'portal';
+  date: string;
+  machine: Machine & { postgres: string };
+  load: typeof LOAD;
+  bare: Load;
+  home: Load;
+  api: Load;
+  share: { home: number; api: number };
+  embeddedStartMs: number;
+  rssMb: { embedded: number | null; postgres: number | null; postgresAfterLoad: number | null };
+  targets: Check[];
+  targetsMet: string;
+}
+
+const searchPath = () => testEnv('PATH') ?? '/usr/bin:/bin';
+
+/** Only what the server reads, so nothing from the caller's shell (a stray DATABASE_URL) leaks in. */
+function serverEnv(port: number, extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: searchPath(),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '100000000', // the limiter still runs on /api/ paths but never trips
+    ...extra,
+  };
+}
+
+async function startPortal(label: string, extra: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  return startServer(label, [path.join(ROOT, 'bin/convergenza.js'), 'serve'], port, serverEnv(port, extra));
+}
+
+/** Drops and recreates the benchmark database; returns its URL and the server's version. */
+async function recreateDatabase(serverUrl: string): Promise<{ url: string; version: string }> {
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await admin.connect().catch((error: Error) => {
+    throw new Error(`cannot reach BENCH_DATABASE_URL: ${error.message}\n${NO_DATABASE}`);
+  });
+  try {
+    await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
+    await admin.query(`create database ${BENCH_DB}`);
+    const { rows } = await admin.query<{ server_version: string }>('show server_version');
+    const url = new URL(serverUrl);
+    url.pathname = `/${BENCH_DB}`;
+    return { url: url.toString(), version: `PostgreSQL ${rows[0]?.server_version ?? '?'}` };
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  await admin.query(`drop database if exists ${BENCH_DB} with (force)`).finally(() => admin.end());
+}
+
+/** Fails early when a URL does not answer 200: a benchmark of error pages measures nothing. */
+async function expectOk(url: string): Promise<void> {
+  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+  await response.body?.cancel();
+  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}, not 200`);
+}
+
+async function measure(server: Server, urlPath: string): Promise<Load> {
+  await expectOk(server.url + urlPath);
+  return load(server.url + urlPath, LOAD);
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+function checks(f: Omit<PortalFigures, 'targets' | 'targetsMet'>): Check[] {
+  const rss = (label: string, mb: number | null): Check => ({
+    name: `RSS after start, ${label}`,
+    goal: `< ${TARGETS.rssMb} MB`,
+    measured: mb === null ? 'n/a' : `${mb} MB`,
+    met: mb !== null && mb < TARGETS.rssMb,
+  });
+  return [
+    {
+      name: 'home page req/s ÷ bare',
+      goal: `≥ ${pct(TARGETS.homeShare)}`,
+      measured: pct(f.share.home),
+      met: f.share.home >= TARGETS.homeShare,
+    },
+    {
+      name: 'home page p99',
+      goal: `< ${TARGETS.homeP99Ms} ms`,
+      measured: `${f.home.p99Ms} ms`,
+      met: f.home.p99Ms < TARGETS.homeP99Ms,
+    },
+    {
+      name: 'API req/s ÷ bare',
+      goal: `≥ ${pct(TARGETS.apiShare)}`,
+      measured: pct(f.share.api),
+      met: f.share.api >= TARGETS.apiShare,
+    },
+    {
+      name: 'embedded first start',
+      goal: `< ${TARGETS.embeddedStartMs / 1000} s`,
+      measured: `${(f.embeddedStartMs / 1000).toFixed(1)} s`,
+      met: f.embeddedStartMs < TARGETS.embeddedStartMs,
+    },
+    rss('embedded', f.rssMb.embedded),
+    rss('PostgreSQL', f.rssMb.postgres),
+  ];
+}
+
+function markdown(f: PortalFigures): string {
+  const m = f.machine;
+  const row = (name: string, l: Load) => [name, l.rps, l.p50Ms, l.p99Ms, l.requests, l.non2xx, l.errors];
+  const mb = (value: number | null) => (value === null ? 'n/a' : `${value} MB`);
+  return `_Last run ${f.date} with \`npm run bench -- portal\`._
+
+Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM; ${m.os}; Node ${m.node}; ${m.postgres} on the same
+machine over loopback. Load: autocannon, ${f.load.connections} connections, ${f.load.warmupS} s warm-up, then
+${f.load.durationS} s per target; the load generator, the server and PostgreSQL share the CPUs.
+
+${table(
+  ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
+  [
+    row('bare Fastify `GET /` (ceiling)', f.bare),
+    row(`ente home page \`GET ${HOME_PATH}\``, f.home),
+    row(`\`GET ${API_PATH}\``, f.api),
+  ],
+  ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+)}
+
+${table(
+  ['start and memory', 'value'],
+  [
+    [
+      'embedded first start: spawn → first 200 on /readyz (new PGlite database, migrations, demo seed)',
+      `${(f.embeddedStartMs / 1000).toFixed(1)} s`,
+    ],
+    ['RSS right after start, embedded (PGlite)', mb(f.rssMb.embedded)],
+    ['RSS right after start, PostgreSQL server', mb(f.rssMb.postgres)],
+    ['RSS after the load, PostgreSQL server', mb(f.rssMb.postgresAfterLoad)],
+  ],
+  ['l', 'r'],
+)}
+
+${table(
+  ['target', 'goal', 'measured', 'met'],
+  f.targets.map((c) => [c.name, c.goal, c.measured, c.met ? 'yes' : '**no**']),
+  ['l', 'r', 'r', 'l'],
+)}
+
+Targets met: ${f.targetsMet}.`;
+}
+
+export async function run(): Promise<PortalFigures> {
+  const serverUrl = testEnv('BENCH_DATABASE_URL');
+  if (!serverUrl) throw new Error(NO_DATABASE);
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'convergenza-bench-'));
+  try {
+    const embedded = await startPortal('convergenza (embedded)', { DATA_DIR: dataDir });
+    const embeddedRss = rssMb(embedded.pid);
+    await stopServer(embedded.pid);
+
+    const database = await recreateDatabase(serverUrl);
+    const portal = await startPortal('convergenza (PostgreSQL)', { DATABASE_URL: database.url });
+    const portalRss = rssMb(portal.pid);
+
+    const barePort = await freePort();
+    const bareScript = path.join(ROOT, 'bench/lib/bare-server.ts');
+    const bareServer = await startServer(
+      'bare Fastify',
+      ['--import', 'tsx', bareScript, String(barePort)],
+      barePort,
+      { PATH: searchPath() },
+    );
+    const bare = await measure(bareServer, '/');
+    await stopServer(bareServer.pid);
+    const home = await measure(portal, HOME_PATH);
+    const api = await measure(portal, API_PATH);
+
+    const share = (l: Load) => Math.round((l.rps / bare.rps) * 1000) / 1000;
+    const partial = {
+      benchmark: 'portal' as const,
+      date: new Date().toISOString(),
+      machine: { ...machine(), postgres: database.version },
+      load: LOAD,
+      bare,
+      home,
+      api,
+      share: { home: share(home), api: share(api) },
+      embeddedStartMs: embedded.startMs,
+      rssMb: { embedded: embeddedRss, postgres: portalRss, postgresAfterLoad: rssMb(portal.pid) },
+    };
+    const targets = checks(partial);
+    const figures: PortalFigures = {
+      ...partial,
+      targets,
+      targetsMet: `${targets.filter((c) => c.met).length}/${targets.length}`,
+    };
+    const file = writeSection('## Portal', markdown(figures));
+
+    console.log(
+      `portal: bare ${bare.rps} req/s; home ${home.rps} req/s (${pct(figures.share.home)}, p99 ${home.p99Ms} ms); ` +
+        `API ${api.rps} req/s (${pct(figures.share.api)}, p99 ${api.p99Ms} ms); embedded start ` +
+        `${(embedded.startMs / 1000).toFixed(1)} s; RSS ${embeddedRss} / ${portalRss} MB; ` +
+        `targets met ${figures.targetsMet} → ${file}`,
+    );
+    console.log(JSON.stringify(figures));
+    return figures;
+  } finally {
+    await stopAll();
+    await dropDatabase(serverUrl).catch(() => {});
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
