@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enteId, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { enqueue } from '../../platform/jobs/jobs.ts';
+import { seedAggregation } from '../tenancy/index.ts';
+
+let database: TestDatabase;
+let built: Awaited<ReturnType<typeof testApp>>;
+let sad: string;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  built = await testApp(database);
+  sad = await enteId(database, 'cm-venezia');
+});
+afterAll(async () => {
+  await built.app.close();
+  await database.close();
+});
+
+async function csrf(cookies: Record<string, string>) {
+  const res = await built.app.inject({ url: '/sad', cookies });
+  return {
+    token: /name="_csrf" value="([^"]+)"/.exec(res.body)![1]!,
+    cookies: { ...cookies, cz_csrf: res.cookies.find((c) => c.name === 'cz_csrf')!.value },
+  };
+}
+
+describe('SAD console', () => {
+  it('is only for SAD admins', async () => {
+    expect((await built.app.inject({ url: '/sad' })).statusCode).toBe(401);
+    const enteAdmin = await sessionAs(database, 'admin-x', [{ role: 'ente_admin', enteId: sad }]);
+    expect((await built.app.inject({ url: '/sad/jobs', cookies: enteAdmin })).statusCode).toBe(403);
+  });
+
+  it('queues an audit check per ente, runs it, and lists the jobs', async () => {
+    const admin = await sessionAs(database, 'sad-admin', [{ role: 'sad_admin', enteId: sad }]);
+    const { token, cookies } = await csrf(admin);
+    const res = await built.app.inject({
+      method: 'POST',
+      url: '/sad/audit-check',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+      cookies,
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/sad?queued=23');
+    // Once a day: asking again queues nothing new.
+    const again = await built.app.inject({
+      method: 'POST',
+      url: '/sad/audit-check',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+      cookies,
+    });
+    expect(again.headers.location).toBe('/sad?queued=0');
+    while ((await built.worker.runOnce()) > 0);
+    const page = await built.app.inject({ url: '/sad/jobs?status=done', cookies: admin });
+    expect(page.body.match(/data-job-status="done"/g)).toHaveLength(23);
+  });
+
+  it('shows a broken audit chain as a failed job that can be retried', async () => {
+    const admin = await sessionAs(database, 'sad-admin-2', [{ role: 'sad_admin', enteId: sad }]);
+    await sql`update audit_events set actor = 'forged' where ente_id = ${sad} and seq = 2`.execute(database.db);
+    const { id } = await enqueue(database.db, sad, 'audit.verify', {}, { maxAttempts: 1 });
+    while ((await built.worker.runOnce()) > 0);
+    const page = await built.app.inject({ url: '/sad/jobs?status=dead', cookies: admin });
+    expect(page.body).toContain('audit chain broken at event 2: event-changed');
+    const { token, cookies } = await csrf(admin);
+    const retry = await built.app.inject({
+      method: 'POST',
+      url: `/sad/jobs/${sad}/${id}/retry`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+      cookies,
+    });
+    expect(retry.statusCode).toBe(303);
+    const queued = await built.app.inject({ url: '/sad/jobs?status=queued', cookies: admin });
+    expect(queued.body).toContain('data-job-status="queued"');
+  });
+
+  it("does not show or retry another SAD's jobs", async () => {
+    const { sad: treviso } = await seedAggregation(database.db, 'treviso');
+    const { id } = await enqueue(database.db, treviso.id, 'audit.verify', {}, { maxAttempts: 1 });
+    await sql`update jobs set status = 'dead' where id = ${id}`.execute(database.db);
+    const admin = await sessionAs(database, 'sad-admin-3', [{ role: 'sad_admin', enteId: sad }]);
+    const page = await built.app.inject({ url: '/sad/jobs', cookies: admin });
+    expect(page.body).not.toContain('Provincia di Treviso');
+    const { token, cookies } = await csrf(admin);
+    const retry = await built.app.inject({
+      method: 'POST',
+      url: `/sad/jobs/${treviso.id}/${id}/retry`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+      cookies,
+    });
+    expect(retry.statusCode).toBe(404);
+    const row = await sql<{ status: string }>`select status from jobs where id = ${id}`.execute(database.db);
+    expect(row.rows[0]!.status).toBe('dead');
+  });
+});
