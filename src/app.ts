@@ -11,10 +11,10 @@ import { type Lifecycle, registerOperations } from './platform/http/operations.t
 import { genRequestId, registerRequestContext } from './platform/http/request-context.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
-import { JobWorker } from './platform/jobs/jobs.ts';
-import { platformSecret } from './platform/secrets.repo.ts';
 import { sadModule } from './modules/sad/index.ts';
 import { EnteDirectory, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
+import { JobWorker } from './platform/jobs/jobs.ts';
+import { platformSecret } from './platform/secrets.repo.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,7 +24,11 @@ export interface App {
   lifecycle: Lifecycle;
 }
 
-export async function buildApp(config: Readonly<Config>, database: Database, options: { logger?: boolean } = {}): Promise<App> {
+export async function buildApp(
+  config: Readonly<Config>,
+  database: Database,
+  options: { logger?: boolean } = {},
+): Promise<App> {
   const { db } = database;
   const hostRouter = new HostRouter();
   const lifecycle: Lifecycle = { draining: false };
@@ -69,12 +73,15 @@ export async function buildApp(config: Readonly<Config>, database: Database, opt
     decorateReply: false,
     maxAge: '1h',
   });
-  app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) => reply.sendFile('favicon.svg', path.join(ROOT, 'src/web/public')));
+  app.get('/favicon.svg', { schema: { hide: true } }, (_request, reply) =>
+    reply.sendFile('favicon.svg', path.join(ROOT, 'src/web/public')),
+  );
 
   const worker = new JobWorker(db, {
     pollMs: config.jobs.pollMs,
     concurrency: config.jobs.concurrency,
-    onError: (job, error) => app.log.warn({ queue: job.queue, jobId: job.id, err: error.message }, 'job failed'),
+    onError: (job, error) =>
+      app.log.warn({ queue: job.queue, jobId: job.id, err: error.message }, 'job failed'),
   });
   const directory = new EnteDirectory(db);
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });

@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 const cli = (args: string[], extra: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [BIN, ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...env, ...extra },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
 describe('convergenza CLI', () => {
   it('exits non-zero with one clear line when the database is unreachable', () => {
@@ -39,7 +43,9 @@ describe('convergenza CLI', () => {
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^convergenza: cannot reach PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nothing/);
+    expect(lines[0]).toMatch(
+      /^convergenza: cannot reach PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/nothing/,
+    );
     expect(run.stderr).not.toContain('secret');
   });
 

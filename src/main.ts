@@ -2,12 +2,18 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
+import {
+  displayName,
+  findEnteRef,
+  isEmpty,
+  listEnti,
+  onboardComune,
+  seedAggregation,
+} from './modules/tenancy/index.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { type Database, DatabaseUnavailableError, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { progressBar } from './platform/progress.ts';
-import { displayName, findEnteRef, isEmpty, listEnti, onboardComune, seedAggregation } from './modules/tenancy/index.ts';
-
 
 const USAGE = `Usage: convergenza <command>
 
@@ -100,8 +106,12 @@ async function run(argv: string[]): Promise<number> {
         const name = values.aggregation ?? 'venezia';
         if (!AGGREGATIONS.includes(name as never)) throw new ConfigError(`unknown aggregation "${name}"`);
         const bar = progressBar(`seed ${name}`);
-        const result = await seedAggregation(database.db, name, (done, total, n) => bar.update(done, total, n));
-        console.log(`${result.sad.name}: ${result.created} comuni added, ${result.total - result.created} already present`);
+        const result = await seedAggregation(database.db, name, (done, total, n) =>
+          bar.update(done, total, n),
+        );
+        console.log(
+          `${result.sad.name}: ${result.created} comuni added, ${result.total - result.created} already present`,
+        );
         return 0;
       }
       case 'audit': {
@@ -131,7 +141,13 @@ async function run(argv: string[]): Promise<number> {
           const created = await onboardComune(
             database.db,
             { subject: 'system:cli' },
-            { istatCode: values.istat, sadId: sad.id, fiscalCode: values['fiscal-code'], slug: values.slug, hosts: values.host },
+            {
+              istatCode: values.istat,
+              sadId: sad.id,
+              fiscalCode: values['fiscal-code'],
+              slug: values.slug,
+              hosts: values.host,
+            },
           );
           console.log(`added ${displayName(created)} at /${created.slug}`);
           return 0;

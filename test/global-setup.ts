@@ -7,9 +7,9 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { testEnv } from '../src/config.ts';
+import { seedAggregation } from '../src/modules/tenancy/index.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
-import { seedAggregation } from '../src/modules/tenancy/index.ts';
 
 export const TEMPLATE_DB = 'convergenza_test_template';
 

@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, testEnv } from '../src/config.ts';
 import type { Grant } from '../src/platform/auth/policy.ts';
-import { SESSION_COOKIE, createSession } from '../src/platform/auth/sessions.repo.ts';
+import { createSession, SESSION_COOKIE } from '../src/platform/auth/sessions.repo.ts';
 import { type Database, openDatabase } from '../src/platform/db/database.ts';
 import { TEMPLATE_DB } from './global-setup.ts';
 
@@ -57,7 +57,12 @@ export async function testDatabase(): Promise<TestDatabase> {
 }
 
 export async function testApp(database: Database, env: Record<string, string> = {}) {
-  const config = loadConfig({ DEMO_SEED: 'venezia', COOKIE_SECRET: 'x'.repeat(40), JOBS_WORKER: 'false', ...env });
+  const config = loadConfig({
+    DEMO_SEED: 'venezia',
+    COOKIE_SECRET: 'x'.repeat(40),
+    JOBS_WORKER: 'false',
+    ...env,
+  });
   return buildApp(config, database, { logger: false });
 }
 

@@ -7,7 +7,9 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       if (stream.isTTY) {
         const width = 30;
         const filled = Math.round(ratio * width);
-        stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail.padEnd(30).slice(0, 30)}`);
+        stream.write(
+          `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail.padEnd(30).slice(0, 30)}`,
+        );
         if (done >= total) stream.write('\n');
         return;
       }

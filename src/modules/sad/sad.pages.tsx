@@ -10,7 +10,17 @@ import * as service from './sad.service.ts';
 
 const STATUSES: JobStatus[] = ['queued', 'running', 'done', 'dead'];
 
-function ConsolePage({ ctx, scope, csrfToken, queued }: { ctx: PageContext; scope: service.SadScope; csrfToken: string; queued: number | null }) {
+function ConsolePage({
+  ctx,
+  scope,
+  csrfToken,
+  queued,
+}: {
+  ctx: PageContext;
+  scope: service.SadScope;
+  csrfToken: string;
+  queued: number | null;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} brand={null} title={t('sad.title')}>
@@ -47,7 +57,13 @@ function ConsolePage({ ctx, scope, csrfToken, queued }: { ctx: PageContext; scop
   );
 }
 
-function JobsPage(props: { ctx: PageContext; scope: service.SadScope; jobs: JobRow[]; status: JobStatus | undefined; csrfToken: string }) {
+function JobsPage(props: {
+  ctx: PageContext;
+  scope: service.SadScope;
+  jobs: JobRow[];
+  status: JobStatus | undefined;
+  csrfToken: string;
+}) {
   const { ctx, scope, jobs, status, csrfToken } = props;
   const { t } = ctx;
   return (
@@ -104,7 +120,11 @@ function JobsPage(props: { ctx: PageContext; scope: service.SadScope; jobs: JobR
                     <td>
                       {job.attempts}/{job.max_attempts}
                     </td>
-                    <td>{job.status === 'queued' ? job.run_at.toISOString().replace('T', ' ').slice(0, 19) : '–'}</td>
+                    <td>
+                      {job.status === 'queued'
+                        ? job.run_at.toISOString().replace('T', ' ').slice(0, 19)
+                        : '–'}
+                    </td>
                     <td>
                       {job.last_error ?? ''}
                       {job.status === 'dead' && (
@@ -159,7 +179,13 @@ export async function sadPages(app: FastifyInstance, deps: { db: Db }) {
     const status = STATUSES.find((s) => s === asked);
     const jobs = await service.jobsOf(db, scope, status);
     const page = (
-      <JobsPage ctx={request.pageContext()} scope={scope} jobs={jobs} status={status} csrfToken={reply.generateCsrf()} />
+      <JobsPage
+        ctx={request.pageContext()}
+        scope={scope}
+        jobs={jobs}
+        status={status}
+        csrfToken={reply.generateCsrf()}
+      />
     );
     return reply.type('text/html; charset=utf-8').send(renderPage(page));
   });

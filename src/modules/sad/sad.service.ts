@@ -46,7 +46,13 @@ export async function requestAuditCheck(db: Db, scope: SadScope): Promise<number
   let created = 0;
   await db.transaction().execute(async (trx) => {
     for (const enteId of scope.enti.keys()) {
-      const job = await enqueue(trx, enteId, AUDIT_VERIFY_QUEUE, { enteId }, { idempotencyKey: `audit-${day}` });
+      const job = await enqueue(
+        trx,
+        enteId,
+        AUDIT_VERIFY_QUEUE,
+        { enteId },
+        { idempotencyKey: `audit-${day}` },
+      );
       if (job.created) created++;
     }
   });

@@ -61,7 +61,9 @@ describe('SAD console', () => {
 
   it('shows a broken audit chain as a failed job that can be retried', async () => {
     const admin = await sessionAs(database, 'sad-admin-2', [{ role: 'sad_admin', enteId: sad }]);
-    await sql`update audit_events set actor = 'forged' where ente_id = ${sad} and seq = 2`.execute(database.db);
+    await sql`update audit_events set actor = 'forged' where ente_id = ${sad} and seq = 2`.execute(
+      database.db,
+    );
     const { id } = await enqueue(database.db, sad, 'audit.verify', {}, { maxAttempts: 1 });
     while ((await built.worker.runOnce()) > 0);
     const page = await built.app.inject({ url: '/sad/jobs?status=dead', cookies: admin });

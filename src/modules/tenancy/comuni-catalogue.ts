@@ -30,11 +30,27 @@ function readCsv(file: string): string[][] {
 
 /** "SAN DONÀ DI PIAVE" → "San Donà di Piave" (for comuni whose mixed-case name is not in the files). */
 function titleCase(upper: string): string {
-  const small = new Set(['di', 'del', 'della', 'dei', 'delle', 'al', 'sul', 'in', 'e', 'd', 'con', 'sopra', 'sotto']);
+  const small = new Set([
+    'di',
+    'del',
+    'della',
+    'dei',
+    'delle',
+    'al',
+    'sul',
+    'in',
+    'e',
+    'd',
+    'con',
+    'sopra',
+    'sotto',
+  ]);
   return upper
     .toLowerCase()
     .split(/(\s+|-|')/)
-    .map((word, index) => (index > 0 && small.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .map((word, index) =>
+      index > 0 && small.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1),
+    )
     .join('');
 }
 
@@ -63,7 +79,9 @@ function load(): Map<string, ComuneFacts> {
     const facts = byIstat.get(istat!);
     if (facts) facts.fiscalCode = fiscalCode!.trim();
   }
-  const geo = JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, 'confini-comuni-ve-tv-bo.geojson'), 'utf8')) as {
+  const geo = JSON.parse(
+    fs.readFileSync(path.join(SEEDS_DIR, 'confini-comuni-ve-tv-bo.geojson'), 'utf8'),
+  ) as {
     features: { properties: { codice_istat: string }; geometry: Geometry }[];
   };
   for (const feature of geo.features) {

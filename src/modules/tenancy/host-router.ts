@@ -2,7 +2,16 @@
 // Fastify's rewriteUrl is synchronous, so the host map lives in memory and is refreshed periodically.
 import type { IncomingMessage } from 'node:http';
 
-const GLOBAL_PREFIXES = ['/static/', '/api/', '/status', '/livez', '/readyz', '/metrics', '/favicon.svg', '/sad'];
+const GLOBAL_PREFIXES = [
+  '/static/',
+  '/api/',
+  '/status',
+  '/livez',
+  '/readyz',
+  '/metrics',
+  '/favicon.svg',
+  '/sad',
+];
 
 export class HostRouter {
   #slugByHost = new Map<string, string>();

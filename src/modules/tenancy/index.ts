@@ -1,13 +1,14 @@
 // The tenancy module: the registry of enti (the SAD and its comuni), their portals and host names.
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
-import { HostRouter } from './host-router.ts';
+import type { HostRouter } from './host-router.ts';
 import { tenancyPages } from './tenancy.pages.tsx';
 import { tenancyRoutes } from './tenancy.routes.ts';
 import * as service from './tenancy.service.ts';
 
 export { findEnteRef } from './cli.ts';
 export { HostRouter } from './host-router.ts';
+export { isValidNumericFiscalCode, slugify } from './tenancy.rules.ts';
 export type { Ente } from './tenancy.schema.ts';
 export {
   displayName,
@@ -19,7 +20,6 @@ export {
   toBrand,
   updateEnte,
 } from './tenancy.service.ts';
-export { isValidNumericFiscalCode, slugify } from './tenancy.rules.ts';
 
 export interface TenancyDeps {
   db: Db;
@@ -45,4 +45,3 @@ export async function tenancyModule(app: FastifyInstance, deps: TenancyDeps): Pr
 export async function isEmpty(db: Db): Promise<boolean> {
   return (await service.countEnti(db)) === 0;
 }
-

@@ -35,14 +35,23 @@ const post = (cookies: Record<string, string>, fields: Record<string, string>) =
 describe('ente admin form', () => {
   it('is only for the ente admin', async () => {
     expect((await app.inject({ url: '/cona/admin/ente' })).statusCode).toBe(401);
-    const other = await sessionAs(database, 'admin-dolo', [{ role: 'ente_admin', enteId: await enteId(database, 'dolo') }]);
+    const other = await sessionAs(database, 'admin-dolo', [
+      { role: 'ente_admin', enteId: await enteId(database, 'dolo') },
+    ]);
     expect((await app.inject({ url: '/cona/admin/ente', cookies: other })).statusCode).toBe(403);
   });
 
   it('shows each error next to its field, keeps the input, and saves nothing', async () => {
     const session = await sessionAs(database, 'admin-cona', [{ role: 'ente_admin', enteId: cona }]);
     const { token, cookies } = await openForm(session);
-    const res = await post(cookies, { _csrf: token, email: 'wrong', phone: '12', fiscalCode: '00000000001', primaryColor: '#ffff00', address: 'Piazza della Repubblica 1' });
+    const res = await post(cookies, {
+      _csrf: token,
+      email: 'wrong',
+      phone: '12',
+      fiscalCode: '00000000001',
+      primaryColor: '#ffff00',
+      address: 'Piazza della Repubblica 1',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('id="email-error"');
     expect(res.body).toContain('aria-describedby="email-error"');
@@ -58,7 +67,12 @@ describe('ente admin form', () => {
   it('saves valid data, redirects, and the portal footer shows it', async () => {
     const session = await sessionAs(database, 'admin-cona-2', [{ role: 'ente_admin', enteId: cona }]);
     const { token, cookies } = await openForm(session);
-    const res = await post(cookies, { _csrf: token, email: 'info@comune.example.it', address: 'Piazza Italia 1, Cona', primaryColor: '#1a4d2e' });
+    const res = await post(cookies, {
+      _csrf: token,
+      email: 'info@comune.example.it',
+      address: 'Piazza Italia 1, Cona',
+      primaryColor: '#1a4d2e',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/cona/admin/ente?saved=1');
     const home = await app.inject({ url: '/cona' });

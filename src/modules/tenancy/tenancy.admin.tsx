@@ -60,7 +60,8 @@ export function validateForm(body: Record<string, unknown>): { form: Form; error
     if (!/^#[0-9a-fA-F]{6}$/.test(form.primaryColor)) errors.primaryColor ??= 'validation.color';
     else if (contrastWithWhite(form.primaryColor) < 4.5) errors.primaryColor ??= 'validation.contrast';
   }
-  if (form.fiscalCode && !isValidNumericFiscalCode(form.fiscalCode)) errors.fiscalCode ??= 'validation.fiscalCode';
+  if (form.fiscalCode && !isValidNumericFiscalCode(form.fiscalCode))
+    errors.fiscalCode ??= 'validation.fiscalCode';
   if (form.ipaCode && !/^[a-z0-9_]{2,20}$/.test(form.ipaCode)) errors.ipaCode ??= 'validation.ipaCode';
   return { form, errors };
 }

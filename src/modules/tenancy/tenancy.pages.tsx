@@ -41,8 +41,17 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
     const ctx = request.pageContext();
     if (ente.kind === 'sad') {
       const q = String((request.query as { q?: string }).q ?? '').slice(0, 100);
-      const { items } = await service.listEnti(db, { sadId: ente.id, kind: 'comune', q, limit: 1000, offset: 0 });
-      return html(reply, renderPage(<AggregationHome ctx={ctx} brand={request.brand!} sad={ente} comuni={items} q={q} />));
+      const { items } = await service.listEnti(db, {
+        sadId: ente.id,
+        kind: 'comune',
+        q,
+        limit: 1000,
+        offset: 0,
+      });
+      return html(
+        reply,
+        renderPage(<AggregationHome ctx={ctx} brand={request.brand!} sad={ente} comuni={items} q={q} />),
+      );
     }
     return html(reply, renderPage(<EnteHome ctx={ctx} brand={request.brand!} ente={ente} sad={sad} />));
   });
@@ -74,7 +83,12 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
     return html(
       reply,
       renderPage(
-        <InfoPage ctx={request.pageContext()} brand={brand} title={t('report.title')} paragraphs={[t('report.lead')]}>
+        <InfoPage
+          ctx={request.pageContext()}
+          brand={brand}
+          title={t('report.title')}
+          paragraphs={[t('report.lead')]}
+        >
           <p>{to ? <a href={`mailto:${to}`}>{t('report.write', { email: to })}</a> : t('report.none')}</p>
         </InfoPage>,
       ),

@@ -8,7 +8,6 @@ import type { Ente, EntePatch, EntiTable, Geometry, NewEnte, TenancyTables } fro
 type Q = Kysely<PlatformTables & TenancyTables>;
 const q = (db: AnyDb): Q => (db as Db).withTables<TenancyTables>();
 
-
 const SUMMARY_COLUMNS = [
   'id',
   'kind',
@@ -56,7 +55,11 @@ function toEnte(row: Row): Ente {
 }
 
 export async function findBySlug(db: Db, slug: string): Promise<Ente | undefined> {
-  const row = await q(db).selectFrom('enti').select(SUMMARY_COLUMNS).where('slug', '=', slug).executeTakeFirst();
+  const row = await q(db)
+    .selectFrom('enti')
+    .select(SUMMARY_COLUMNS)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
   return row && toEnte(row);
 }
 
@@ -109,7 +112,12 @@ export async function list(db: Db, filter: ListFilter): Promise<{ items: Ente[];
 }
 
 export async function hostsOf(db: Db | AnyDb, enteId: string): Promise<string[]> {
-  const rows = await q(db).selectFrom('ente_hosts').select('host').where('ente_id', '=', enteId).orderBy('host').execute();
+  const rows = await q(db)
+    .selectFrom('ente_hosts')
+    .select('host')
+    .where('ente_id', '=', enteId)
+    .orderBy('host')
+    .execute();
   return rows.map((r) => r.host);
 }
 
@@ -171,6 +179,9 @@ export async function updateEnte(trx: AnyDb, id: string, patch: EntePatch): Prom
 }
 
 export async function countEnti(db: Db): Promise<number> {
-  const row = await q(db).selectFrom('enti').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await q(db)
+    .selectFrom('enti')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

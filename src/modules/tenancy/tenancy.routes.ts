@@ -6,7 +6,6 @@ import { can } from '../../platform/auth/policy.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { API_PREFIX, RATE_LIMIT_HEADERS, withErrors } from '../../platform/http/api.ts';
-import * as service from './tenancy.service.ts';
 import {
   type Ente,
   EnteCreateSchema,
@@ -16,6 +15,7 @@ import {
   EnteSchema,
   EnteSummarySchema,
 } from './tenancy.schema.ts';
+import * as service from './tenancy.service.ts';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Identifier of the ente.' }) });
 
@@ -132,9 +132,13 @@ export async function tenancyRoutes(
         tags: ['enti'],
         operationId: 'edit_ente',
         summary: 'Change the contacts, branding or codes of an ente',
-        description: 'A JSON Merge Patch: objects merge key by key, null removes a key. Ente admin or SAD admin.',
+        description:
+          'A JSON Merge Patch: objects merge key by key, null removes a key. Ente admin or SAD admin.',
         params: IdParams,
-        body: { content: { 'application/merge-patch+json': { schema: { $ref: 'EntePatch#' } } }, required: true },
+        body: {
+          content: { 'application/merge-patch+json': { schema: { $ref: 'EntePatch#' } } },
+          required: true,
+        },
         response: withErrors({ 200: ok('The updated ente.', 'Ente') }, [400, 401, 404, 415]),
       },
     },
@@ -146,7 +150,8 @@ export async function tenancyRoutes(
       }
       const found = await service.getEnte(db, id).catch(() => null);
       const resource = found && { enteId: id, sadId: found.ente.sadId ?? id };
-      if (!resource || !can(request.principal, 'ente.update', resource)) throw PlatformErrors.notFound('ente');
+      if (!resource || !can(request.principal, 'ente.update', resource))
+        throw PlatformErrors.notFound('ente');
       const body = request.body as Static<typeof EntePatchSchema> & {
         branding?: Record<string, string | null>;
         contacts?: Record<string, string | null>;
@@ -210,7 +215,13 @@ export async function tenancyRoutes(
       const created = await service.onboardComune(
         db,
         { subject: request.principal.subject, requestId: request.id },
-        { istatCode: body.istat_code, sadId: body.sad_id, fiscalCode: body.tax_code, slug: body.slug, hosts: body.hosts },
+        {
+          istatCode: body.istat_code,
+          sadId: body.sad_id,
+          fiscalCode: body.tax_code,
+          slug: body.slug,
+          hosts: body.hosts,
+        },
       );
       directory.invalidate();
       const { hosts } = await service.getEnte(db, created.id);

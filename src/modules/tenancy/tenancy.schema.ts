@@ -155,7 +155,10 @@ export const EnteSummarySchema = Type.Object(
     province_code: nullableString({ pattern: '^[A-Z]{2}$' }),
     region: nullableString({ maxLength: 100 }),
     population: Type.Union([Type.Integer({ format: 'int32', minimum: 0 }), Type.Null()]),
-    population_year: Type.Union([Type.Integer({ format: 'int32', minimum: 1861, maximum: 2100 }), Type.Null()]),
+    population_year: Type.Union([
+      Type.Integer({ format: 'int32', minimum: 1861, maximum: 2100 }),
+      Type.Null(),
+    ]),
     portal_url: Type.String({ format: 'uri' }),
   },
   { $id: 'EnteSummary', description: 'A SAD or a member comune.' },
@@ -210,7 +213,12 @@ export const EntePatchSchema = Type.Object(
     branding: Type.Optional(objectOf(brandingFields, true, 'Branding changes; null removes a value.')),
     contacts: Type.Optional(objectOf(contactFields, true, 'Contact changes; null removes a value.')),
   },
-  { additionalProperties: false, minProperties: 1, $id: 'EntePatch', description: 'JSON Merge Patch (RFC 7396).' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    $id: 'EntePatch',
+    description: 'JSON Merge Patch (RFC 7396).',
+  },
 );
 export type EntePatchBody = Static<typeof EntePatchSchema>;
 

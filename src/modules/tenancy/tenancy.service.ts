@@ -5,6 +5,7 @@ import { withTenant } from '../../platform/db/tenant.ts';
 import { type FieldError, PlatformErrors } from '../../platform/errors.ts';
 import type { PortalBrand } from '../../platform/layout/context.ts';
 import { aggregationSeed, comuneFacts } from './comuni-catalogue.ts';
+import { TenancyErrors } from './tenancy.errors.ts';
 import * as repo from './tenancy.repo.ts';
 import {
   comuneIpaCode,
@@ -15,7 +16,6 @@ import {
   servicesHost,
   slugify,
 } from './tenancy.rules.ts';
-import { TenancyErrors } from './tenancy.errors.ts';
 import type { Ente, EntePatch, NewEnte } from './tenancy.schema.ts';
 
 export interface Actor {
@@ -91,7 +91,10 @@ export function checkPatch(patch: EntePatch, names: Record<string, string> = {})
   }
   const color = patch.branding?.primaryColor;
   if (color && contrastWithWhite(color) < 4.5) {
-    errors.push({ field: name('branding.primary_color'), message: 'has contrast below 4.5:1 with white text' });
+    errors.push({
+      field: name('branding.primary_color'),
+      message: 'has contrast below 4.5:1 with white text',
+    });
   }
   return errors;
 }
@@ -207,9 +210,7 @@ export async function onboardComune(db: Db, actor: Actor, input: OnboardInput): 
   });
 }
 
-export interface SeedProgress {
-  (done: number, total: number, name: string): void;
-}
+export type SeedProgress = (done: number, total: number, name: string) => void;
 
 /** Loads an aggregation (its SAD and member comuni); enti already present are left as they are. */
 export async function seedAggregation(

@@ -94,7 +94,10 @@ describe('PATCH /api/v1/enti/{id}', () => {
     const cookies = await sessionAs(database, 'admin-jesolo', [{ role: 'ente_admin', enteId: jesolo }]);
     const res = await patch(
       jesolo,
-      { contacts: { email: 'urp@comune.example.it', phone: '+39 0421 000000' }, branding: { primary_color: '#00487a' } },
+      {
+        contacts: { email: 'urp@comune.example.it', phone: '+39 0421 000000' },
+        branding: { primary_color: '#00487a' },
+      },
       cookies,
     );
     expect(res.statusCode).toBe(200);
@@ -129,7 +132,11 @@ describe('PATCH /api/v1/enti/{id}', () => {
 
   it('rejects invalid fields naming each one, and writes nothing', async () => {
     const cookies = await sessionAs(database, 'admin-caorle', [{ role: 'ente_admin', enteId: caorle }]);
-    const res = await patch(caorle, { contacts: { email: 'not-an-email' }, tax_code: 'abc', colour: 1 }, cookies);
+    const res = await patch(
+      caorle,
+      { contacts: { email: 'not-an-email' }, tax_code: 'abc', colour: 1 },
+      cookies,
+    );
     expect(res.statusCode).toBe(400);
     const fields = res.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['contacts.email', 'tax_code', 'colour']));
@@ -174,12 +181,26 @@ describe('PATCH /api/v1/enti/{id}', () => {
 describe('POST /api/v1/enti (onboarding)', () => {
   it('onboards a comune from the national reference data for a SAD admin', async () => {
     const cookies = await sessionAs(database, 'sad-admin', [{ role: 'sad_admin', enteId: sad }]);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/enti', payload: { istat_code: '027033', sad_id: sad }, cookies });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enti',
+      payload: { istat_code: '027033', sad_id: sad },
+      cookies,
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body).toMatchObject({ slug: 'san-dona-di-piave', belfiore_code: 'H823', official_name: 'Comune di San Donà di Piave' });
+    expect(body).toMatchObject({
+      slug: 'san-dona-di-piave',
+      belfiore_code: 'H823',
+      official_name: 'Comune di San Donà di Piave',
+    });
     expect(res.headers.location).toContain(`/api/v1/enti/${body.id}`);
-    const again = await app.inject({ method: 'POST', url: '/api/v1/enti', payload: { istat_code: '027033', sad_id: sad }, cookies });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enti',
+      payload: { istat_code: '027033', sad_id: sad },
+      cookies,
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -198,10 +219,20 @@ describe('POST /api/v1/enti (onboarding)', () => {
 
   it('forbids others and rejects unknown ISTAT codes', async () => {
     const admin = await sessionAs(database, 'admin-jesolo-3', [{ role: 'ente_admin', enteId: jesolo }]);
-    const forbidden = await app.inject({ method: 'POST', url: '/api/v1/enti', payload: { istat_code: '027035', sad_id: sad }, cookies: admin });
+    const forbidden = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enti',
+      payload: { istat_code: '027035', sad_id: sad },
+      cookies: admin,
+    });
     expect(forbidden.statusCode).toBe(403);
     const sadAdmin = await sessionAs(database, 'sad-admin-3', [{ role: 'sad_admin', enteId: sad }]);
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/enti', payload: { istat_code: '999999', sad_id: sad }, cookies: sadAdmin });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enti',
+      payload: { istat_code: '999999', sad_id: sad },
+      cookies: sadAdmin,
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().errors[0].field).toBe('istat_code');
   });
@@ -225,7 +256,19 @@ describe('portal pages', () => {
     const res = await app.inject({ url: '/jesolo' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
-    for (const element of ['main-navigation', 'management', 'news', 'all-services', 'live', 'personal-area-login', 'faq', 'report-inefficiency', 'accessibility-link', 'privacy-policy-link', 'legal-notes']) {
+    for (const element of [
+      'main-navigation',
+      'management',
+      'news',
+      'all-services',
+      'live',
+      'personal-area-login',
+      'faq',
+      'report-inefficiency',
+      'accessibility-link',
+      'privacy-policy-link',
+      'legal-notes',
+    ]) {
       expect(res.body, element).toContain(`data-element="${element}"`);
     }
     expect(res.body).toContain('<html lang="it">');

@@ -19,7 +19,11 @@ export interface StoredEvent {
 }
 
 /** Locks the ente's chain head for this transaction (creating it at the genesis), and returns it. */
-export async function lockHead(q: Q, enteId: string, genesis: string): Promise<{ seq: number; hash: string }> {
+export async function lockHead(
+  q: Q,
+  enteId: string,
+  genesis: string,
+): Promise<{ seq: number; hash: string }> {
   await q
     .insertInto('audit_heads')
     .values({ ente_id: enteId, seq: 0, hash: genesis })
@@ -45,13 +49,21 @@ export async function append(q: Q, event: StoredEvent): Promise<void> {
     .execute();
 }
 
-export async function chainEntes(q: Q, enteId?: string): Promise<{ ente_id: string; seq: number; hash: string }[]> {
+export async function chainEntes(
+  q: Q,
+  enteId?: string,
+): Promise<{ ente_id: string; seq: number; hash: string }[]> {
   let query = q.selectFrom('audit_heads').select(['ente_id', 'seq', 'hash']).orderBy('ente_id');
   if (enteId) query = query.where('ente_id', '=', enteId);
   return query.execute();
 }
 
-export async function eventsAfter(q: Q, enteId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+export async function eventsAfter(
+  q: Q,
+  enteId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredEvent[]> {
   const rows = await q
     .selectFrom('audit_events')
     .selectAll()

@@ -10,9 +10,18 @@ beforeAll(async () => {
   database = await testDatabase();
   noale = await enteId(database, 'noale');
   for (let i = 1; i <= 5; i++) {
-    await database.db.transaction().execute((trx) =>
-      recordAudit(trx, { enteId: noale, actor: 'op', action: 'test.step', targetType: 'thing', targetId: String(i), content: { i, nested: { b: 1, a: [1, 2] } } }),
-    );
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        recordAudit(trx, {
+          enteId: noale,
+          actor: 'op',
+          action: 'test.step',
+          targetType: 'thing',
+          targetId: String(i),
+          content: { i, nested: { b: 1, a: [1, 2] } },
+        }),
+      );
   }
 });
 afterAll(() => database.close());
@@ -21,7 +30,9 @@ const tamper = (query: ReturnType<typeof sql>) => query.execute(database.db);
 
 describe('audit chain', () => {
   it('hashes content canonically, whatever the key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":2,"y":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"x":2,"y":1}]},"b":1}',
+    );
   });
 
   it('verifies an intact chain, the seed events included', async () => {
@@ -35,16 +46,28 @@ describe('audit chain', () => {
     const check = async () => (await verifyAudit(database.db, ente)).problems[0];
     const seqOf = async (targetId: string) =>
       Number(
-        (await sql<{ seq: number }>`select seq from audit_events where ente_id = ${noale} and target_id = ${targetId}`.execute(database.db)).rows[0]!.seq,
+        (
+          await sql<{
+            seq: number;
+          }>`select seq from audit_events where ente_id = ${noale} and target_id = ${targetId}`.execute(
+            database.db,
+          )
+        ).rows[0]!.seq,
       );
     const s2 = await seqOf('2');
 
-    await tamper(sql`update audit_events set content = '{"i": 99, "nested": {"a": [1, 2], "b": 1}}' where ente_id = ${noale} and seq = ${s2}`);
+    await tamper(
+      sql`update audit_events set content = '{"i": 99, "nested": {"a": [1, 2], "b": 1}}' where ente_id = ${noale} and seq = ${s2}`,
+    );
     expect(await check()).toEqual({ enteId: noale, seq: s2, reason: 'content-changed' });
-    await tamper(sql`update audit_events set content = '{"i": 2, "nested": {"a": [1, 2], "b": 1}}' where ente_id = ${noale} and seq = ${s2}`);
+    await tamper(
+      sql`update audit_events set content = '{"i": 2, "nested": {"a": [1, 2], "b": 1}}' where ente_id = ${noale} and seq = ${s2}`,
+    );
     expect(await check()).toBeUndefined();
 
-    await tamper(sql`update audit_events set actor = 'someone else' where ente_id = ${noale} and seq = ${s2}`);
+    await tamper(
+      sql`update audit_events set actor = 'someone else' where ente_id = ${noale} and seq = ${s2}`,
+    );
     expect(await check()).toEqual({ enteId: noale, seq: s2, reason: 'event-changed' });
     await tamper(sql`update audit_events set actor = 'op' where ente_id = ${noale} and seq = ${s2}`);
 
@@ -61,9 +84,17 @@ describe('audit chain', () => {
     const mirano = await enteId(database, 'mirano');
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        database.db.transaction().execute((trx) =>
-          recordAudit(trx, { enteId: mirano, actor: 'op', action: 'test.parallel', targetType: 'thing', targetId: String(i) }),
-        ),
+        database.db
+          .transaction()
+          .execute((trx) =>
+            recordAudit(trx, {
+              enteId: mirano,
+              actor: 'op',
+              action: 'test.parallel',
+              targetType: 'thing',
+              targetId: String(i),
+            }),
+          ),
       ),
     );
     const report = await verifyAudit(database.db, { enteId: mirano });
@@ -79,7 +110,9 @@ describe('audit chain', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    const rows = await sql<{ n: number }>`select count(*) as n from audit_events where action = 'test.rollback'`.execute(database.db);
+    const rows = await sql<{
+      n: number;
+    }>`select count(*) as n from audit_events where action = 'test.rollback'`.execute(database.db);
     expect(Number(rows.rows[0]!.n)).toBe(0);
     expect((await verifyAudit(database.db, { enteId: spinea })).problems).toEqual([]);
   });

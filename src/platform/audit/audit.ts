@@ -50,7 +50,10 @@ function eventHash(e: Omit<repo.StoredEvent, 'hash' | 'content'>): string {
 }
 
 /** Appends an event; call it with the transaction that makes the change. */
-export async function recordAudit<DB extends PlatformTables>(trx: Kysely<DB>, input: AuditInput): Promise<void> {
+export async function recordAudit<DB extends PlatformTables>(
+  trx: Kysely<DB>,
+  input: AuditInput,
+): Promise<void> {
   const q = trx as unknown as Kysely<PlatformTables>;
   const head = await repo.lockHead(q, input.enteId, GENESIS);
   const content = input.content ?? {};

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Database } from './database.ts';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
 const LOCK_KEY = 7_240_311; // arbitrary, constant: "convergenza migrations"
 
 export interface MigrationResult {
@@ -27,8 +30,9 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
     );
     if (done.rows.length > 0) continue;
     // The lock and the bookkeeping live inside the script's transaction, so a crash leaves nothing behind.
-    const ran = await database.script(
-      `begin;
+    const ran = await database
+      .script(
+        `begin;
 select pg_advisory_xact_lock(${LOCK_KEY});
 do $m$ begin
   if exists (select 1 from schema_migrations where name = '${name}') then

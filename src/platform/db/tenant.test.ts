@@ -31,13 +31,17 @@ describe('row-level security for the application role', () => {
       expect(role.rows[0]!.role).toBe('convergenza_app');
       const hosts = await sql<{ host: string }>`select host from ente_hosts`.execute(trx);
       expect(hosts.rows.map((r) => r.host)).toEqual(['servizi.comune.jesolo.ve.it']);
-      const events = await sql<{ n: number }>`select count(*) as n from audit_events where ente_id = ${caorle}`.execute(trx);
+      const events = await sql<{
+        n: number;
+      }>`select count(*) as n from audit_events where ente_id = ${caorle}`.execute(trx);
       expect(count(events.rows)).toBe(0);
       const jobs = await sql<{ n: number }>`select count(*) as n from jobs`.execute(trx);
       expect(count(jobs.rows)).toBe(0);
     });
     // The same queries as the owner see Caorle's rows: the filter above came from RLS alone.
-    const all = await sql<{ n: number }>`select count(*) as n from jobs where ente_id = ${caorle}`.execute(database.db);
+    const all = await sql<{ n: number }>`select count(*) as n from jobs where ente_id = ${caorle}`.execute(
+      database.db,
+    );
     expect(count(all.rows)).toBe(1);
   });
 
@@ -58,7 +62,9 @@ describe('row-level security for the application role', () => {
 
   it('never lets the application role rewrite or delete audit events', async () => {
     await expect(
-      withTenant(database.db, caorle, (trx) => sql`update audit_events set actor = 'someone else'`.execute(trx)),
+      withTenant(database.db, caorle, (trx) =>
+        sql`update audit_events set actor = 'someone else'`.execute(trx),
+      ),
     ).rejects.toThrow(/permission denied/);
     await expect(
       withTenant(database.db, caorle, (trx) => sql`delete from audit_events`.execute(trx)),

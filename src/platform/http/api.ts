@@ -11,7 +11,10 @@ export const API_PREFIX = '/api/v1';
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String({ format: 'uri-reference', description: 'Problem type; about:blank with `code` as the reason.' }),
+    type: Type.String({
+      format: 'uri-reference',
+      description: 'Problem type; about:blank with `code` as the reason.',
+    }),
     title: Type.String({ description: 'Short summary of the HTTP status.' }),
     status: Type.Integer({ format: 'int32', minimum: 100, maximum: 599 }),
     detail: Type.Optional(Type.String({ maxLength: 4096 })),
@@ -29,7 +32,12 @@ export const ProblemSchema = Type.Object(
 );
 
 // Response headers are given as JSON schemas; @fastify/swagger wraps them into OpenAPI header objects.
-const integerHeader = (description: string) => ({ type: 'integer', format: 'int32', minimum: 0, description });
+const integerHeader = (description: string) => ({
+  type: 'integer',
+  format: 'int32',
+  minimum: 0,
+  description,
+});
 const rateHeaders = {
   'X-RateLimit-Limit': integerHeader('Requests allowed in the current window.'),
   'X-RateLimit-Remaining': integerHeader('Requests left in the current window.'),
@@ -98,7 +106,10 @@ export async function registerApiConventions(
       ],
     },
     // Paths are documented relative to the server URL, which carries the version.
-    transform: ({ schema, url }) => ({ schema: schema as never, url: url.startsWith(API_PREFIX) ? url.slice(API_PREFIX.length) || '/' : url }),
+    transform: ({ schema, url }) => ({
+      schema: schema as never,
+      url: url.startsWith(API_PREFIX) ? url.slice(API_PREFIX.length) || '/' : url,
+    }),
     hideUntagged: true,
     // Shared schemas keep their $id as their name under components.schemas.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `Schema${i}`) },
@@ -109,7 +120,11 @@ export async function registerApiConventions(
     max: options.rateLimit.max,
     timeWindow: options.rateLimit.windowMs,
     allowList: (request) => !request.url.startsWith('/api/'),
-    addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': true },
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': true,
+      'x-ratelimit-remaining': true,
+      'x-ratelimit-reset': true,
+    },
     addHeaders: {
       'x-ratelimit-limit': true,
       'x-ratelimit-remaining': true,
@@ -117,7 +132,9 @@ export async function registerApiConventions(
       'retry-after': true,
     },
     errorResponseBuilder: (_request, context) => {
-      const error = new Error(`Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s.`) as Error & {
+      const error = new Error(
+        `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s.`,
+      ) as Error & {
         statusCode: number;
       };
       error.statusCode = 429;
@@ -147,7 +164,15 @@ export async function registerApiConventions(
       summary: 'Health of the API',
       description: 'Returns 200 when the API can serve requests; 503 problem+json otherwise.',
       operationId: 'api_status',
-      response: withErrors({ 200: { description: 'The API is up.', content: { 'application/problem+json': { schema: StatusSchema } } } }, []),
+      response: withErrors(
+        {
+          200: {
+            description: 'The API is up.',
+            content: { 'application/problem+json': { schema: StatusSchema } },
+          },
+        },
+        [],
+      ),
     },
   };
   app.get(`${API_PREFIX}/status`, statusRoute, async (_request, reply) => {

@@ -14,7 +14,11 @@ interface Mapped {
   headers?: Record<string, string>;
 }
 
-function fieldFromValidation(v: { instancePath?: string; params?: Record<string, unknown>; message?: string }) {
+function fieldFromValidation(v: {
+  instancePath?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}) {
   const path = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
   const missing = v.params?.missingProperty ?? v.params?.requiredProperties;
   const extra = v.params?.additionalProperty;
@@ -43,7 +47,11 @@ function mapError(error: FastifyError | AppError): Mapped {
       return { status: 400, code: 'MALFORMED_JSON', detail: 'The body is not valid JSON.' };
     case 'FST_CSRF_INVALID_TOKEN':
     case 'FST_CSRF_MISSING_SECRET':
-      return { status: 403, code: 'CSRF_INVALID', detail: 'The form has expired or was not sent by this site.' };
+      return {
+        status: 403,
+        code: 'CSRF_INVALID',
+        detail: 'The form has expired or was not sent by this site.',
+      };
   }
   if (fe instanceof SyntaxError || fe.statusCode === 400) {
     return { status: 400, code: 'BAD_REQUEST', detail: 'The request is malformed.' };
@@ -86,6 +94,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(request, reply, mapped);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, { status: 404, code: 'NOT_FOUND', detail: 'There is nothing at this address.' }),
+    sendError(request, reply, {
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: 'There is nothing at this address.',
+    }),
   );
 }

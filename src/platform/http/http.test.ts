@@ -19,7 +19,10 @@ describe('platform HTTP conventions', () => {
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
     const kept = await built.app.inject({ url: '/status', headers: { 'x-request-id': 'trace-12345678' } });
     expect(kept.headers['x-request-id']).toBe('trace-12345678');
-    const replaced = await built.app.inject({ url: '/status', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    const replaced = await built.app.inject({
+      url: '/status',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -53,7 +56,9 @@ describe('platform HTTP conventions', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers[0].url).toMatch(/\/api\/v1$/);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/status', '/enti', '/enti/{id}']));
-    expect(doc.paths['/enti/{id}'].patch.requestBody.content).toHaveProperty(['application/merge-patch+json']);
+    expect(doc.paths['/enti/{id}'].patch.requestBody.content).toHaveProperty([
+      'application/merge-patch+json',
+    ]);
     expect(doc.components.schemas).toHaveProperty('Problem');
   });
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { SESSION_COOKIE, findSession } from '../auth/sessions.repo.ts';
+import { findSession, SESSION_COOKIE } from '../auth/sessions.repo.ts';
 import type { Db } from '../db/database.ts';
 import { isLang, type Lang, translator } from '../i18n/index.ts';
 import type { PageContext } from '../layout/context.ts';
@@ -17,14 +17,20 @@ export function genRequestId(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-export function registerRequestContext(app: FastifyInstance, deps: { db: Db; demo: boolean; secureCookies: boolean }) {
+export function registerRequestContext(
+  app: FastifyInstance,
+  deps: { db: Db; demo: boolean; secureCookies: boolean },
+) {
   app.decorateRequest('lang', 'it');
   app.decorateRequest('t', translator('it'));
   app.decorateRequest('principal', null);
   app.decorateRequest('brand', null);
-  app.decorateRequest('pageContext', function (this: { lang: Lang; t: PageContext['t']; url: string; id: string }) {
-    return { lang: this.lang, t: this.t, url: this.url, requestId: this.id, demo: deps.demo };
-  });
+  app.decorateRequest(
+    'pageContext',
+    function (this: { lang: Lang; t: PageContext['t']; url: string; id: string }) {
+      return { lang: this.lang, t: this.t, url: this.url, requestId: this.id, demo: deps.demo };
+    },
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -53,11 +53,13 @@ export const en: Record<MessageKey, string> = {
   'faq.q1': 'How do I access the online services?',
   'faq.a1': 'With your SPID digital identity or your electronic identity card (CIE).',
   'faq.q2': 'Who runs this portal?',
-  'faq.a2': '{sad} runs the platform on behalf of {name}, which remains responsible for its services and data.',
+  'faq.a2':
+    '{sad} runs the platform on behalf of {name}, which remains responsible for its services and data.',
   'faq.q3': 'How do I report a problem?',
   'faq.a3': 'Use the “Report a problem” page linked in the footer.',
   'report.title': 'Report a problem',
-  'report.lead': 'To report a problem, write to the municipality stating the place, the date and a description.',
+  'report.lead':
+    'To report a problem, write to the municipality stating the place, the date and a description.',
   'report.write': 'Write to {email}',
   'report.none': 'Contact the municipal offices at the addresses in the footer.',
   'legal.title': 'Legal notes',

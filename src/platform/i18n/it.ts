@@ -56,7 +56,8 @@ export const it = {
   'faq.q3': 'Come segnalo un problema?',
   'faq.a3': 'Usa la pagina «Segnalazione disservizio» indicata nel piè di pagina.',
   'report.title': 'Segnalazione disservizio',
-  'report.lead': 'Per segnalare un disservizio scrivi al comune indicando il luogo, la data e una descrizione.',
+  'report.lead':
+    'Per segnalare un disservizio scrivi al comune indicando il luogo, la data e una descrizione.',
   'report.write': 'Scrivi a {email}',
   'report.none': 'Contatta gli uffici del comune ai recapiti indicati nel piè di pagina.',
   'legal.title': 'Note legali',
@@ -66,7 +67,8 @@ export const it = {
   'privacy.title': 'Informativa sul trattamento dei dati personali',
   'privacy.controller': 'Titolare del trattamento: {name}.',
   'privacy.processor': 'Responsabile del trattamento per la piattaforma: {sad}.',
-  'privacy.cookies': 'Questo sito usa solo cookie tecnici necessari al funzionamento (sessione, lingua, sicurezza).',
+  'privacy.cookies':
+    'Questo sito usa solo cookie tecnici necessari al funzionamento (sessione, lingua, sicurezza).',
   'accessibility.title': 'Dichiarazione di accessibilità',
   'accessibility.body':
     'Il {name} si impegna a rendere accessibile questo sito conformemente alla legge 4/2004 e alle Linee guida AgID, che recepiscono le WCAG 2.1 livello AA.',

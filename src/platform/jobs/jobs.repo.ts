@@ -36,7 +36,14 @@ const COLUMNS = [
 /** Inserts a job; with an idempotency key, a second insert returns the existing job instead. */
 export async function insertJob(
   q: Q,
-  job: { enteId: string; queue: string; payload: unknown; runAt: Date; maxAttempts: number; idempotencyKey: string | null },
+  job: {
+    enteId: string;
+    queue: string;
+    payload: unknown;
+    runAt: Date;
+    maxAttempts: number;
+    idempotencyKey: string | null;
+  },
 ): Promise<{ id: string; created: boolean }> {
   const inserted = await q
     .insertInto('jobs')
@@ -66,7 +73,13 @@ export async function insertJob(
  * Claims due jobs for one worker: queued ones whose time has come, and running ones whose lease expired
  * (their worker died). SKIP LOCKED lets several workers claim side by side.
  */
-export async function claimJobs(q: Q, workerId: string, queues: string[], limit: number, leaseMs: number): Promise<JobRow[]> {
+export async function claimJobs(
+  q: Q,
+  workerId: string,
+  queues: string[],
+  limit: number,
+  leaseMs: number,
+): Promise<JobRow[]> {
   if (queues.length === 0) return [];
   const result = await sql<JobRow>`
     update jobs set status = 'running', attempts = attempts + 1, locked_by = ${workerId}, locked_at = now()
@@ -82,7 +95,11 @@ export async function claimJobs(q: Q, workerId: string, queues: string[], limit:
   return result.rows.map((row) => ({ ...row, attempts: Number(row.attempts) }));
 }
 
-export async function completeJob(q: Q, job: Pick<JobRow, 'ente_id' | 'id'>, workerId: string): Promise<void> {
+export async function completeJob(
+  q: Q,
+  job: Pick<JobRow, 'ente_id' | 'id'>,
+  workerId: string,
+): Promise<void> {
   await q
     .updateTable('jobs')
     .set({ status: 'done', finished_at: new Date(), locked_by: null, locked_at: null, last_error: null })
@@ -124,7 +141,12 @@ export async function retryJob(q: Q, enteId: string, id: string): Promise<boolea
 }
 
 export async function findJob(q: Q, enteId: string, id: string): Promise<JobRow | undefined> {
-  return q.selectFrom('jobs').select(COLUMNS).where('ente_id', '=', enteId).where('id', '=', id).executeTakeFirst();
+  return q
+    .selectFrom('jobs')
+    .select(COLUMNS)
+    .where('ente_id', '=', enteId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function listJobs(

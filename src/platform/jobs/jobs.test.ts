@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, type TestDatabase, testDatabase } from '../../../test/support.ts';
-import { backoffMs, enqueue, findJob, JobWorker, type JobRow } from './jobs.ts';
+import { backoffMs, enqueue, findJob, type JobRow, JobWorker } from './jobs.ts';
 
 let database: TestDatabase;
 let dolo: string;
@@ -74,7 +74,9 @@ describe('job queue', () => {
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
-    const rows = await sql<{ n: number }>`select count(*) as n from jobs where idempotency_key = 'rolled-back'`.execute(database.db);
+    const rows = await sql<{
+      n: number;
+    }>`select count(*) as n from jobs where idempotency_key = 'rolled-back'`.execute(database.db);
     expect(Number(rows.rows[0]!.n)).toBe(0);
   });
 
@@ -95,7 +97,9 @@ describe('job queue', () => {
 
   it('takes back a job whose worker died (expired lease)', async () => {
     const { id } = await enqueue(database.db, dolo, 'test.lease', {});
-    await sql`update jobs set status = 'running', attempts = 1, locked_by = 'dead-worker', locked_at = now() - interval '10 minutes' where id = ${id}`.execute(database.db);
+    await sql`update jobs set status = 'running', attempts = 1, locked_by = 'dead-worker', locked_at = now() - interval '10 minutes' where id = ${id}`.execute(
+      database.db,
+    );
     const w = worker();
     w.register('test.lease', async () => {});
     expect(await w.runOnce()).toBe(1);

@@ -38,11 +38,18 @@ export function Header({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                   {brand?.kind === 'comune' && (
                     <div class="it-access-top-wrapper">
                       <a
-                        class="btn btn-primary btn-sm"
+                        class="btn btn-primary btn-icon btn-full"
                         href={`/${brand.slug}/area-personale`}
                         data-element="personal-area-login"
                       >
-                        {t('header.login')}
+                        <span class="rounded-icon" aria-hidden="true">
+                          <svg class="icon icon-primary">
+                            <use href={icon('it-user')} />
+                          </svg>
+                        </span>
+                        {/* Icon only below lg, as in the Modello Comuni, but never without a name. */}
+                        <span class="d-none d-lg-block">{t('header.login')}</span>
+                        <span class="visually-hidden d-lg-none">{t('header.login')}</span>
                       </a>
                     </div>
                   )}

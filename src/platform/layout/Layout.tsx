@@ -28,6 +28,9 @@ export function Layout({ ctx, brand, title, description, breadcrumbs, children }
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
         {description && <meta name="description" content={description} />}
+        {/* The video.js inside Bootstrap Italia's bundle injects an inline <style>, which the CSP blocks,
+            unless an element with this class exists: its default rules come from this file instead. */}
+        <link rel="stylesheet" href="/static/video-js-defaults.css" class="vjs-styles-defaults" />
         <link rel="stylesheet" href={BOOTSTRAP_CSS} />
         <link rel="stylesheet" href="/static/fonts.css" />
         <link rel="stylesheet" href="/static/convergenza.css" />
