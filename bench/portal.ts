@@ -7,7 +7,16 @@ import path from 'node:path';
 import pg from 'pg';
 import { testEnv } from '../src/config.ts';
 import { freePort, rssMb, type Server, startServer, stopAll, stopServer } from './lib/processes.ts';
-import { type Load, load, type Machine, machine, ROOT, table, writeSection } from './lib/report.ts';
+import {
+  cpuBusyPct,
+  type Load,
+  load,
+  type Machine,
+  machine,
+  ROOT,
+  table,
+  writeSection,
+} from './lib/report.ts';
 
 const BENCH_DB = 'convergenza_bench';
 const LOAD = { connections: 50, warmupS: 3, durationS: 10 };
@@ -32,6 +41,8 @@ export interface PortalFigures {
   date: string;
   machine: Machine & { postgres: string };
   load: typeof LOAD;
+  /** CPU busy on the whole machine just before the load: other work there makes the figures low. */
+  cpuBusyBeforeLoadPct: number | null;
   bare: Load;
   home: Load;
   api: Load;
@@ -144,7 +155,8 @@ function markdown(f: PortalFigures): string {
 
 Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM; ${m.os}; Node ${m.node}; ${m.postgres} on the same
 machine over loopback. Load: autocannon, ${f.load.connections} connections, ${f.load.warmupS} s warm-up, then
-${f.load.durationS} s per target; the load generator, the server and PostgreSQL share the CPUs.
+${f.load.durationS} s per target; the load generator, the server and PostgreSQL share the CPUs. CPU busy
+with other work just before the load: ${f.cpuBusyBeforeLoadPct ?? 'n/a'}%.
 
 ${table(
   ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
@@ -200,6 +212,7 @@ export async function run(): Promise<PortalFigures> {
       barePort,
       { PATH: searchPath() },
     );
+    const cpuBusyBeforeLoad = await cpuBusyPct();
     const bare = await measure(bareServer, '/');
     await stopServer(bareServer.pid);
     const home = await measure(portal, HOME_PATH);
@@ -211,6 +224,7 @@ export async function run(): Promise<PortalFigures> {
       date: new Date().toISOString(),
       machine: { ...machine(), postgres: database.version },
       load: LOAD,
+      cpuBusyBeforeLoadPct: cpuBusyBeforeLoad,
       bare,
       home,
       api,
@@ -230,7 +244,10 @@ export async function run(): Promise<PortalFigures> {
       `portal: bare ${bare.rps} req/s; home ${home.rps} req/s (${pct(figures.share.home)}, p99 ${home.p99Ms} ms); ` +
         `API ${api.rps} req/s (${pct(figures.share.api)}, p99 ${api.p99Ms} ms); embedded start ` +
         `${(embedded.startMs / 1000).toFixed(1)} s; RSS ${embeddedRss} / ${portalRss} MB; ` +
-        `targets met ${figures.targetsMet} → ${file}`,
+        `targets met ${figures.targetsMet} → ${file}` +
+        ((cpuBusyBeforeLoad ?? 0) > 15
+          ? ` (machine ${cpuBusyBeforeLoad}% busy with other work: figures low)`
+          : ''),
     );
     console.log(JSON.stringify(figures));
     return figures;

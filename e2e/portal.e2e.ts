@@ -22,7 +22,7 @@ const FOOTER_PAGES = [
   ['accessibility-link', '/jesolo/accessibilita', 'Dichiarazione di accessibilità'],
 ] as const;
 
-const heading = (page: Page) => page.locator('h1').innerText();
+const heading = (page: Page) => page.locator('h1').textContent();
 
 async function chooseJesolo(page: Page) {
   await page.goto('/');
@@ -48,13 +48,13 @@ test('a citizen chooses Jesolo in the aggregation and reads its portal in Englis
   await page.locator('.lang-switch a', { hasText: 'ENG' }).click();
   await page.waitForURL('**/jesolo?lang=en');
   expect(await page.locator('html').getAttribute('lang')).toBe('en');
-  expect(await page.locator('#services-title').innerText()).toBe('Online services');
+  expect(await page.locator('#services-title').textContent()).toBe('Online services');
   await expectAccessible(page);
 
   await page.locator('.lang-switch a', { hasText: 'ITA' }).click();
   await page.waitForURL('**/jesolo?lang=it');
   expect(await page.locator('html').getAttribute('lang')).toBe('it');
-  expect(await page.locator('#services-title').innerText()).toBe('Servizi online');
+  expect(await page.locator('#services-title').textContent()).toBe('Servizi online');
   await expectAccessible(page);
 });
 

@@ -81,7 +81,9 @@ export async function startServer(): Promise<Server> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop();
-      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`);
+      throw new Error(
+        `the server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`,
+      );
     }
     const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
       (response) => response.ok,
@@ -141,10 +143,19 @@ export async function expectAccessible(page: Page): Promise<void> {
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async (tags) => {
     const { axe } = window as unknown as { axe: typeof import('axe-core') };
-    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return results.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    const results = await axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return results.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   }, WCAG_TAGS);
   if (violations.length === 0) return;
   const list = violations.map((v) => `- ${v.id}: ${v.help}\n${v.targets.map((t) => `    ${t}`).join('\n')}`);
-  throw new Error(`axe-core: ${violations.length} WCAG 2.1 AA violation(s) on ${page.url()}\n${list.join('\n')}`);
+  throw new Error(
+    `axe-core: ${violations.length} WCAG 2.1 AA violation(s) on ${page.url()}\n${list.join('\n')}`,
+  );
 }

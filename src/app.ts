@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerApiConventions } from './platform/http/api.ts';
 import { registerErrorHandling } from './platform/http/error-handler.tsx';
-import { type Lifecycle, registerOperations } from './platform/http/operations.ts';
+import { drained, type Lifecycle, registerOperations } from './platform/http/operations.ts';
 import { genRequestId, registerRequestContext } from './platform/http/request-context.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
@@ -22,6 +22,8 @@ export interface App {
   app: FastifyInstance;
   worker: JobWorker;
   lifecycle: Lifecycle;
+  /** Graceful stop: new requests get 503 + Retry-After, the worker stops claiming, in-flight requests finish. */
+  shutdown(): Promise<void>;
 }
 
 export async function buildApp(
@@ -31,7 +33,7 @@ export async function buildApp(
 ): Promise<App> {
   const { db } = database;
   const hostRouter = new HostRouter();
-  const lifecycle: Lifecycle = { draining: false };
+  const lifecycle: Lifecycle = { draining: false, inFlight: 0 };
   const secureCookies = config.publicUrl.startsWith('https://');
 
   const app = Fastify({
@@ -51,13 +53,14 @@ export async function buildApp(
     trustProxy: config.trustProxy,
     rewriteUrl: (req) => hostRouter.rewrite(req),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
-    return503OnClosing: true,
+    // Our draining hook answers 503 with Retry-After instead of Fastify's bare 503.
+    return503OnClosing: false,
   });
 
   const cookieSecret = config.cookieSecret ?? (await platformSecret(db, 'cookie'));
+  registerOperations(app, { db, lifecycle });
   await registerSecurity(app, { cookieSecret, secureCookies });
   registerRequestContext(app, { db, demo: config.demoSeed !== 'none', secureCookies });
-  registerOperations(app, { db, lifecycle });
   registerErrorHandling(app);
   await registerApiConventions(app, { publicUrl: config.publicUrl, rateLimit: config.rateLimit });
 
@@ -87,5 +90,13 @@ export async function buildApp(
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
   await sadModule(app, { db, worker });
 
-  return { app, worker, lifecycle };
+  // The listener stays open while draining, so a load balancer sees 503s (and /readyz failing)
+  // rather than refused connections; it closes once in-flight requests are done.
+  const shutdown = async () => {
+    lifecycle.draining = true;
+    await worker.stop();
+    await drained(lifecycle, config.shutdownGraceMs);
+    await app.close();
+  };
+  return { app, worker, lifecycle, shutdown };
 }

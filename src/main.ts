@@ -37,11 +37,11 @@ async function open(config: Readonly<Config>): Promise<Database> {
 async function serve(config: Readonly<Config>): Promise<void> {
   const started = Date.now();
   const database = await open(config);
-  if (config.demoSeed !== 'none' && (await isEmpty(database.db))) {
+  if (config.demoSeed !== 'none' && (await demoSeedPending(database.db, config.demoSeed))) {
     const bar = progressBar(`seed ${config.demoSeed}`);
     await seedAggregation(database.db, config.demoSeed, (done, total, name) => bar.update(done, total, name));
   }
-  const { app, worker, lifecycle } = await buildApp(config, database);
+  const { app, worker, shutdown: drain } = await buildApp(config, database);
   await app.listen({ host: config.host, port: config.port });
   if (config.jobs.worker) worker.start();
   app.log.info(
@@ -54,14 +54,12 @@ async function serve(config: Readonly<Config>): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: draining requests');
-    lifecycle.draining = true;
     const force = setTimeout(() => {
       app.log.error('shutdown grace period over: exiting');
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
-    await worker.stop();
-    await app.close();
+    await drain();
     await database.close();
     process.exit(0);
   };

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -40,6 +41,31 @@ export function machine(): Machine {
     os: `${distribution}, ${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
   };
+}
+
+/**
+ * Share of the machine's CPU time spent busy over a short window (Linux /proc/stat), or null: taken
+ * just before the load, it tells whether other work was running and the figures are low.
+ */
+export async function cpuBusyPct(ms = 2000): Promise<number | null> {
+  const sample = () => {
+    const fields = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    return { idle: fields[3]! + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
+  };
+  try {
+    const before = sample();
+    await sleep(ms);
+    const after = sample();
+    return Math.round(100 * (1 - (after.idle - before.idle) / (after.total - before.total)));
+  } catch {
+    return null;
+  }
 }
 
 export interface Load {

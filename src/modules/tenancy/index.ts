@@ -11,6 +11,7 @@ export { HostRouter } from './host-router.ts';
 export { isValidNumericFiscalCode, slugify } from './tenancy.rules.ts';
 export type { Ente } from './tenancy.schema.ts';
 export {
+  demoSeedPending,
   displayName,
   EnteDirectory,
   getEnte,
@@ -39,9 +40,4 @@ export async function tenancyModule(app: FastifyInstance, deps: TenancyDeps): Pr
 
   await tenancyRoutes(app, deps);
   await tenancyPages(app, deps);
-}
-
-/** True when the database holds no ente yet (first start). */
-export async function isEmpty(db: Db): Promise<boolean> {
-  return (await service.countEnti(db)) === 0;
 }

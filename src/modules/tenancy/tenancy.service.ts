@@ -258,6 +258,20 @@ export async function seedAggregation(
   return { sad, created, total: seed.comuni.length };
 }
 
+/**
+ * The demo aggregation is loaded into an empty database, and completed if a first start was
+ * interrupted while loading it; a database holding other enti is left alone.
+ */
+export async function demoSeedPending(db: Db, name: string): Promise<boolean> {
+  const seed = aggregationSeed(name);
+  if (!seed) return false;
+  if ((await repo.countEnti(db)) === 0) return true;
+  const sad = await repo.findByIstat(db, seed.sad.istatCode);
+  if (!sad) return false;
+  const { total } = await repo.list(db, { sadId: sad.id, kind: 'comune', limit: 1, offset: 0 });
+  return total < seed.comuni.length;
+}
+
 export async function listEnti(db: Db, filter: repo.ListFilter) {
   return repo.list(db, filter);
 }
@@ -270,4 +284,3 @@ export async function getEnte(db: Db, id: string): Promise<{ ente: Ente; hosts: 
 
 export const getBoundary = repo.findBoundary;
 export const allHosts = repo.allHosts;
-export const countEnti = repo.countEnti;

@@ -102,3 +102,44 @@ describe('platform HTTP conventions', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish while new ones get 503 with Retry-After', async () => {
+    const db = await testDatabase();
+    const stopping = await testApp(db);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    stopping.app.get('/test/slow', async () => {
+      await gate;
+      return { done: true };
+    });
+    await stopping.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = stopping.app.server.address() as { port: number };
+    const base = `http://127.0.0.1:${address.port}`;
+    const slow = fetch(`${base}/test/slow`);
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = stopping.shutdown();
+    const refused = await fetch(`${base}/jesolo`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    release();
+    const finished = await slow;
+    expect(finished.status).toBe(200);
+    expect(await finished.json()).toEqual({ done: true });
+    await closing;
+    await db.close();
+  });
+
+  it('marks cookies Secure when served over https', async () => {
+    const db = await testDatabase();
+    const secure = await testApp(db, { PUBLIC_URL: 'https://servizi.example.it' });
+    const res = await secure.app.inject({ url: '/jesolo?lang=en' });
+    const cookie = res.cookies.find((c) => c.name === 'lang');
+    expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' });
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    await secure.app.close();
+    await db.close();
+  });
+});

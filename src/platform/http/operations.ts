@@ -6,6 +6,14 @@ import type { Db } from '../db/database.ts';
 
 export interface Lifecycle {
   draining: boolean;
+  /** Requests being served right now. */
+  inFlight: number;
+}
+
+/** Waits until no request is in flight, or the grace period is over. */
+export async function drained(lifecycle: Lifecycle, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (lifecycle.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
 }
 
 export function registerOperations(app: FastifyInstance, deps: { db: Db; lifecycle: Lifecycle }) {
@@ -19,8 +27,12 @@ export function registerOperations(app: FastifyInstance, deps: { db: Db; lifecyc
     registers: [registry],
   });
 
-  // New requests get 503 while the process drains; in-flight ones finish (fastify.close waits for them).
+  // New requests get 503 while the process drains; in-flight ones finish before the listener closes.
   app.addHook('onRequest', async (_request, reply) => {
+    deps.lifecycle.inFlight++;
+    reply.raw.once('close', () => {
+      deps.lifecycle.inFlight--;
+    });
     if (deps.lifecycle.draining) {
       reply.header('retry-after', '5').header('connection', 'close');
       reply.code(503).type('application/problem+json').send({

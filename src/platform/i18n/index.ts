@@ -25,6 +25,12 @@ export function isLang(value: unknown): value is Lang {
   return value === 'it' || value === 'en';
 }
 
+// Built once: constructing an Intl.NumberFormat costs ~20 µs, formatting with one under 1 µs.
+const numberFormats: Record<Lang, Intl.NumberFormat> = {
+  it: new Intl.NumberFormat('it-IT'),
+  en: new Intl.NumberFormat('en-GB'),
+};
+
 export function formatNumber(lang: Lang, value: number): string {
-  return new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB').format(value);
+  return numberFormats[lang].format(value);
 }

@@ -43,7 +43,7 @@ export function Header({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                         data-element="personal-area-login"
                       >
                         <span class="rounded-icon" aria-hidden="true">
-                          <svg class="icon icon-primary">
+                          <svg class="icon icon-primary" aria-hidden="true">
                             <use href={icon('it-user')} />
                           </svg>
                         </span>
