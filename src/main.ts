@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
 import {
+  demoSeedPending,
   displayName,
   findEnteRef,
-  isEmpty,
   listEnti,
   onboardComune,
   seedAggregation,
