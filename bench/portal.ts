@@ -48,7 +48,14 @@ export interface PortalFigures {
   api: Load;
   share: { home: number; api: number };
   embeddedStartMs: number;
-  rssMb: { embedded: number | null; postgres: number | null; postgresAfterLoad: number | null };
+  /** A later start on the same data directory: no database creation, no seed. */
+  embeddedRestartMs: number;
+  rssMb: {
+    embedded: number | null;
+    embeddedRestart: number | null;
+    postgres: number | null;
+    postgresAfterLoad: number | null;
+  };
   targets: Check[];
   targetsMet: string;
 }
@@ -151,12 +158,17 @@ function markdown(f: PortalFigures): string {
   const m = f.machine;
   const row = (name: string, l: Load) => [name, l.rps, l.p50Ms, l.p99Ms, l.requests, l.non2xx, l.errors];
   const mb = (value: number | null) => (value === null ? 'n/a' : `${value} MB`);
-  return `_Last run ${f.date} with \`npm run bench -- portal\`._
-
-Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM; ${m.os}; Node ${m.node}; ${m.postgres} on the same
-machine over loopback. Load: autocannon, ${f.load.connections} connections, ${f.load.warmupS} s warm-up, then
-${f.load.durationS} s per target; the load generator, the server and PostgreSQL share the CPUs. CPU busy
-with other work just before the load: ${f.cpuBusyBeforeLoadPct ?? 'n/a'}%.
+  const about = [
+    `Last run: ${f.date.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench -- portal\`.`,
+    '',
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM; ${m.os}; Node ${m.node}.`,
+    `- Database: ${m.postgres} on the same machine, over loopback.`,
+    `- Load: autocannon, ${f.load.connections} connections, ${f.load.warmupS} s warm-up, then ` +
+      `${f.load.durationS} s per target; the load generator, the server and PostgreSQL share the CPUs.`,
+    `- CPU busy with other work just before the load: ${f.cpuBusyBeforeLoadPct ?? 'n/a'}% ` +
+      '(more than a few % makes the figures low).',
+  ].join('\n');
+  return `${about}
 
 ${table(
   ['target', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
@@ -175,7 +187,12 @@ ${table(
       'embedded first start: spawn → first 200 on /readyz (new PGlite database, migrations, demo seed)',
       `${(f.embeddedStartMs / 1000).toFixed(1)} s`,
     ],
-    ['RSS right after start, embedded (PGlite)', mb(f.rssMb.embedded)],
+    [
+      'embedded restart on the same data directory: spawn → first 200 on /readyz',
+      `${(f.embeddedRestartMs / 1000).toFixed(1)} s`,
+    ],
+    ['RSS right after the first start, embedded (PGlite)', mb(f.rssMb.embedded)],
+    ['RSS right after the restart, embedded (PGlite)', mb(f.rssMb.embeddedRestart)],
     ['RSS right after start, PostgreSQL server', mb(f.rssMb.postgres)],
     ['RSS after the load, PostgreSQL server', mb(f.rssMb.postgresAfterLoad)],
   ],
@@ -199,6 +216,9 @@ export async function run(): Promise<PortalFigures> {
     const embedded = await startPortal('convergenza (embedded)', { DATA_DIR: dataDir });
     const embeddedRss = rssMb(embedded.pid);
     await stopServer(embedded.pid);
+    const restarted = await startPortal('convergenza (embedded, restart)', { DATA_DIR: dataDir });
+    const restartedRss = rssMb(restarted.pid);
+    await stopServer(restarted.pid);
 
     const database = await recreateDatabase(serverUrl);
     const portal = await startPortal('convergenza (PostgreSQL)', { DATABASE_URL: database.url });
@@ -230,7 +250,13 @@ export async function run(): Promise<PortalFigures> {
       api,
       share: { home: share(home), api: share(api) },
       embeddedStartMs: embedded.startMs,
-      rssMb: { embedded: embeddedRss, postgres: portalRss, postgresAfterLoad: rssMb(portal.pid) },
+      embeddedRestartMs: restarted.startMs,
+      rssMb: {
+        embedded: embeddedRss,
+        embeddedRestart: restartedRss,
+        postgres: portalRss,
+        postgresAfterLoad: rssMb(portal.pid),
+      },
     };
     const targets = checks(partial);
     const figures: PortalFigures = {
@@ -240,14 +266,19 @@ export async function run(): Promise<PortalFigures> {
     };
     const file = writeSection('## Portal', markdown(figures));
 
+    const busy =
+      (cpuBusyBeforeLoad ?? 0) > 15
+        ? ` (machine ${cpuBusyBeforeLoad}% busy before the load: figures low)`
+        : '';
     console.log(
-      `portal: bare ${bare.rps} req/s; home ${home.rps} req/s (${pct(figures.share.home)}, p99 ${home.p99Ms} ms); ` +
-        `API ${api.rps} req/s (${pct(figures.share.api)}, p99 ${api.p99Ms} ms); embedded start ` +
-        `${(embedded.startMs / 1000).toFixed(1)} s; RSS ${embeddedRss} / ${portalRss} MB; ` +
-        `targets met ${figures.targetsMet} → ${file}` +
-        ((cpuBusyBeforeLoad ?? 0) > 15
-          ? ` (machine ${cpuBusyBeforeLoad}% busy with other work: figures low)`
-          : ''),
+      [
+        `portal: bare ${bare.rps} req/s`,
+        `home ${home.rps} req/s (${pct(figures.share.home)}, p99 ${home.p99Ms} ms)`,
+        `API ${api.rps} req/s (${pct(figures.share.api)}, p99 ${api.p99Ms} ms)`,
+        `embedded start ${(embedded.startMs / 1000).toFixed(1)} s`,
+        `RSS embedded ${embeddedRss} MB, PostgreSQL ${portalRss} MB`,
+        `targets met ${figures.targetsMet} → ${file}${busy}`,
+      ].join('; '),
     );
     console.log(JSON.stringify(figures));
     return figures;

@@ -11,6 +11,9 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+// Interrupted or terminated: exit through the hook above, so no server outlives the benchmark.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 export interface Server {
   url: string;
