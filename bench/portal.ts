@@ -22,6 +22,8 @@ const BENCH_DB = 'convergenza_bench';
 const LOAD = { connections: 50, warmupS: 3, durationS: 10 };
 const HOME_PATH = '/jesolo';
 const API_PATH = '/api/v1/enti';
+// Any query parameter other than lang or q makes the portal render the page instead of reusing it.
+const HOME_RENDERED_PATH = '/jesolo?render=each';
 const TARGETS = { homeShare: 0.15, homeP99Ms: 25, apiShare: 0.3, embeddedStartMs: 20_000, rssMb: 250 };
 
 const NO_DATABASE = `the portal benchmark needs a PostgreSQL server: set BENCH_DATABASE_URL, e.g.
@@ -45,6 +47,8 @@ export interface PortalFigures {
   cpuBusyBeforeLoadPct: number | null;
   bare: Load;
   home: Load;
+  /** The same page rendered on every request (outside the page cache), for reference. */
+  homeRendered: Load;
   api: Load;
   share: { home: number; api: number };
   embeddedStartMs: number;
@@ -167,6 +171,8 @@ function markdown(f: PortalFigures): string {
       `${f.load.durationS} s per target; the load generator, the server and PostgreSQL share the CPUs.`,
     `- CPU busy with other work just before the load: ${f.cpuBusyBeforeLoadPct ?? 'n/a'}% ` +
       '(more than a few % makes the figures low).',
+    '- Anonymous public pages and public registry answers come from the in-process cache that every change ' +
+      'clears (docs/adr/0005-caching.md); the "rendered on every request" row shows the page without it.',
   ].join('\n');
   return `${about}
 
@@ -175,6 +181,7 @@ ${table(
   [
     row('bare Fastify `GET /` (ceiling)', f.bare),
     row(`ente home page \`GET ${HOME_PATH}\``, f.home),
+    row(`the same, rendered on every request \`GET ${HOME_RENDERED_PATH}\``, f.homeRendered),
     row(`\`GET ${API_PATH}\``, f.api),
   ],
   ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
@@ -236,6 +243,7 @@ export async function run(): Promise<PortalFigures> {
     const bare = await measure(bareServer, '/');
     await stopServer(bareServer.pid);
     const home = await measure(portal, HOME_PATH);
+    const homeRendered = await measure(portal, HOME_RENDERED_PATH);
     const api = await measure(portal, API_PATH);
 
     const share = (l: Load) => Math.round((l.rps / bare.rps) * 1000) / 1000;
@@ -247,6 +255,7 @@ export async function run(): Promise<PortalFigures> {
       cpuBusyBeforeLoadPct: cpuBusyBeforeLoad,
       bare,
       home,
+      homeRendered,
       api,
       share: { home: share(home), api: share(api) },
       embeddedStartMs: embedded.startMs,

@@ -1,8 +1,11 @@
 // Server-rendered pages of the public portal. Every page works without JavaScript.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren, VNode } from 'preact';
 import { can } from '../../platform/auth/policy.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
+import type { MessageKey, Translate } from '../../platform/i18n/index.ts';
+import type { PortalBrand } from '../../platform/layout/context.ts';
 import { renderPage } from '../../platform/layout/Layout.tsx';
 import { registerAdminPages } from './tenancy.admin.tsx';
 import * as service from './tenancy.service.ts';
@@ -30,6 +33,21 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
   };
   const slugRoute = { preHandler: resolveEnte, schema: { hide: true } };
 
+  /**
+   * Sends a public page. For anonymous visitors its HTML depends only on the registry, the language and
+   * the URL, so it is rendered once and reused until the registry changes (or the cache TTL passes).
+   * URLs with other query parameters are rendered each time, so they cannot crowd out the cache.
+   */
+  const page = async (request: FastifyRequest, reply: FastifyReply, view: () => VNode | Promise<VNode>) => {
+    const render = async () => renderPage(await view());
+    const params = Object.keys((request.query as Record<string, unknown>) ?? {});
+    const cacheable = !request.principal && params.every((name) => name === 'lang' || name === 'q');
+    const body = cacheable
+      ? await directory.derived(`page:${request.lang}:${request.url}`, render)
+      : await render();
+    return html(reply, body);
+  };
+
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const { items } = await service.listEnti(db, { kind: 'sad', limit: 100, offset: 0 });
     if (items.length === 0) throw PlatformErrors.notFound('aggregation');
@@ -39,114 +57,84 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
   app.get('/:slug', slugRoute, async (request, reply) => {
     const { ente, sad } = request.ente!;
     const ctx = request.pageContext();
-    if (ente.kind === 'sad') {
-      const q = String((request.query as { q?: string }).q ?? '').slice(0, 100);
-      const { items } = await service.listEnti(db, {
-        sadId: ente.id,
-        kind: 'comune',
-        q,
-        limit: 1000,
-        offset: 0,
-      });
-      return html(
-        reply,
-        renderPage(<AggregationHome ctx={ctx} brand={request.brand!} sad={ente} comuni={items} q={q} />),
-      );
+    if (ente.kind === 'comune') {
+      return page(request, reply, () => <EnteHome ctx={ctx} brand={request.brand!} ente={ente} sad={sad} />);
     }
-    return html(reply, renderPage(<EnteHome ctx={ctx} brand={request.brand!} ente={ente} sad={sad} />));
+    const q = String((request.query as { q?: string }).q ?? '').slice(0, 100);
+    return page(request, reply, async () => {
+      const filter = { sadId: ente.id, kind: 'comune' as const, q, limit: 1000, offset: 0 };
+      const { items } = await service.listEnti(db, filter);
+      return <AggregationHome ctx={ctx} brand={request.brand!} sad={ente} comuni={items} q={q} />;
+    });
   });
 
-  app.get('/:slug/servizi', slugRoute, async (request, reply) => {
-    const { t } = request;
-    const brand = request.brand!;
-    return html(
-      reply,
-      renderPage(
+  /** A page of plain paragraphs (and optional extra content) under the ente's header. */
+  const info =
+    (
+      title: MessageKey,
+      paragraphs: (brand: PortalBrand, t: Translate) => string[],
+      extra?: (brand: PortalBrand, t: Translate) => ComponentChildren,
+    ) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const { t } = request;
+      const brand = request.brand!;
+      return page(request, reply, () => (
         <InfoPage
           ctx={request.pageContext()}
           brand={brand}
-          title={t('services.title')}
-          paragraphs={[t('services.lead', { name: brand.name }), t('home.services.none')]}
-        />,
-      ),
-    );
-  });
+          title={t(title)}
+          paragraphs={paragraphs(brand, t)}
+        >
+          {extra?.(brand, t)}
+        </InfoPage>
+      ));
+    };
 
-  app.get('/:slug/faq', slugRoute, async (request, reply) =>
-    html(reply, renderPage(<FaqPage ctx={request.pageContext()} brand={request.brand!} />)),
+  app.get(
+    '/:slug/servizi',
+    slugRoute,
+    info('services.title', (brand, t) => [t('services.lead', { name: brand.name }), t('home.services.none')]),
   );
-
-  app.get('/:slug/segnala-disservizio', slugRoute, async (request, reply) => {
-    const { t } = request;
-    const brand = request.brand!;
-    const to = brand.email ?? brand.pec;
-    return html(
-      reply,
-      renderPage(
-        <InfoPage
-          ctx={request.pageContext()}
-          brand={brand}
-          title={t('report.title')}
-          paragraphs={[t('report.lead')]}
-        >
+  app.get('/:slug/faq', slugRoute, async (request, reply) =>
+    page(request, reply, () => <FaqPage ctx={request.pageContext()} brand={request.brand!} />),
+  );
+  app.get(
+    '/:slug/segnala-disservizio',
+    slugRoute,
+    info(
+      'report.title',
+      (_brand, t) => [t('report.lead')],
+      (brand, t) => {
+        const to = brand.email ?? brand.pec;
+        return (
           <p>{to ? <a href={`mailto:${to}`}>{t('report.write', { email: to })}</a> : t('report.none')}</p>
-        </InfoPage>,
-      ),
-    );
-  });
-
-  app.get('/:slug/note-legali', slugRoute, async (request, reply) => {
-    const { t } = request;
-    return html(
-      reply,
-      renderPage(
-        <InfoPage
-          ctx={request.pageContext()}
-          brand={request.brand!}
-          title={t('legal.title')}
-          paragraphs={[t('legal.license'), t('legal.software')]}
-        />,
-      ),
-    );
-  });
-
-  app.get('/:slug/privacy', slugRoute, async (request, reply) => {
-    const { t } = request;
-    const brand = request.brand!;
-    return html(
-      reply,
-      renderPage(
-        <InfoPage
-          ctx={request.pageContext()}
-          brand={brand}
-          title={t('privacy.title')}
-          paragraphs={[
-            t('privacy.controller', { name: brand.name }),
-            t('privacy.processor', { sad: brand.sad.name }),
-            t('privacy.cookies'),
-          ]}
-        />,
-      ),
-    );
-  });
-
-  app.get('/:slug/accessibilita', slugRoute, async (request, reply) => {
-    const { t } = request;
-    const brand = request.brand!;
-    return html(
-      reply,
-      renderPage(
-        <InfoPage
-          ctx={request.pageContext()}
-          brand={brand}
-          title={t('accessibility.title')}
-          paragraphs={[t('accessibility.body', { name: brand.name })]}
-        >
-          {brand.accessibilityUrl && <a href={brand.accessibilityUrl}>{t('accessibility.agid')}</a>}
-        </InfoPage>,
-      ),
-    );
-  });
+        );
+      },
+    ),
+  );
+  app.get(
+    '/:slug/note-legali',
+    slugRoute,
+    info('legal.title', (_brand, t) => [t('legal.license'), t('legal.software')]),
+  );
+  app.get(
+    '/:slug/privacy',
+    slugRoute,
+    info('privacy.title', (brand, t) => [
+      t('privacy.controller', { name: brand.name }),
+      t('privacy.processor', { sad: brand.sad.name }),
+      t('privacy.cookies'),
+    ]),
+  );
+  app.get(
+    '/:slug/accessibilita',
+    slugRoute,
+    info(
+      'accessibility.title',
+      (brand, t) => [t('accessibility.body', { name: brand.name })],
+      (brand, t) => brand.accessibilityUrl && <a href={brand.accessibilityUrl}>{t('accessibility.agid')}</a>,
+    ),
+  );
 
   app.get('/:slug/area-personale', slugRoute, async (request, reply) => {
     const { ente } = request.ente!;

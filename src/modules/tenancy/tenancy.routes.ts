@@ -91,18 +91,17 @@ export async function tenancyRoutes(
         response: withErrors({ 200: ok('A page of enti.', 'EnteList') }, [400]),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query as Static<typeof EnteListQuery>;
       const limit = query.limit ?? 100;
       const offset = query.offset ?? 0;
-      const { items, total } = await service.listEnti(db, {
-        sadId: query.sad_id,
-        kind: query.kind,
-        q: query.q,
-        limit,
-        offset,
+      const filter = { sadId: query.sad_id, kind: query.kind, q: query.q, limit, offset };
+      // The registry is public and changes rarely: the serialised answer is reused until it changes.
+      const body = await directory.derived(`api:enti:${JSON.stringify(filter)}`, async () => {
+        const { items, total } = await service.listEnti(db, filter);
+        return JSON.stringify({ items: items.map((e) => toSummary(e, publicUrl)), total, limit, offset });
       });
-      return { items: items.map((e) => toSummary(e, publicUrl)), total, limit, offset };
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -118,10 +117,13 @@ export async function tenancyRoutes(
         response: withErrors({ 200: ok('The ente.', 'Ente') }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params as { id: string };
-      const { ente, hosts } = await service.getEnte(db, id);
-      return toDetail(ente, hosts, await service.getBoundary(db, id), publicUrl);
+      const body = await directory.derived(`api:ente:${id}`, async () => {
+        const { ente, hosts } = await service.getEnte(db, id);
+        return JSON.stringify(toDetail(ente, hosts, await service.getBoundary(db, id), publicUrl));
+      });
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 

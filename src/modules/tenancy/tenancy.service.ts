@@ -1,5 +1,6 @@
 // Business rules of the tenancy area: onboarding, editing and looking up enti. No HTTP, no SQL.
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { TtlCache } from '../../platform/cache.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { type FieldError, PlatformErrors } from '../../platform/errors.ts';
@@ -29,33 +30,39 @@ export interface EnteWithSad {
 }
 
 /**
- * Enti by slug, cached in the process for a short time: every page needs its ente, and the registry
- * changes rarely. Local changes invalidate at once; other processes see them within the TTL.
+ * Enti by slug, and what is derived from the registry alone (anonymous pages, public API answers),
+ * cached in the process for a short time: every page needs its ente, and the registry changes rarely.
+ * A change clears this process's copy at once; other processes see it within the TTL.
  */
 export class EnteDirectory {
-  #bySlug = new Map<string, { value: EnteWithSad | null; at: number }>();
+  #bySlug: TtlCache<EnteWithSad | null>;
+  #derived: TtlCache<string>;
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs = 30_000,
-  ) {}
+    ttlMs = 30_000,
+  ) {
+    this.#bySlug = new TtlCache(ttlMs, 10_000);
+    this.#derived = new TtlCache(ttlMs, 1_000);
+  }
 
-  async bySlug(slug: string): Promise<EnteWithSad | null> {
-    const cached = this.#bySlug.get(slug);
-    if (cached && Date.now() - cached.at < this.ttlMs) return cached.value;
-    const ente = await repo.findBySlug(this.db, slug);
-    let value: EnteWithSad | null = null;
-    if (ente) {
+  bySlug(slug: string): Promise<EnteWithSad | null> {
+    return this.#bySlug.through(slug, async () => {
+      const ente = await repo.findBySlug(this.db, slug);
+      if (!ente) return null;
       const sad = ente.sadId ? await repo.findById(this.db, ente.sadId) : ente;
-      value = sad ? { ente, sad } : null;
-    }
-    if (this.#bySlug.size > 10_000) this.#bySlug.clear();
-    this.#bySlug.set(slug, { value, at: Date.now() });
-    return value;
+      return sad ? { ente, sad } : null;
+    });
+  }
+
+  /** A rendered page or serialised answer that depends only on the registry and the key. */
+  derived(key: string, produce: () => Promise<string> | string): Promise<string> {
+    return this.#derived.through(key, produce);
   }
 
   invalidate(): void {
     this.#bySlug.clear();
+    this.#derived.clear();
   }
 }
 
@@ -157,7 +164,7 @@ export interface OnboardInput {
 /** Adds a comune to a SAD from the reference data: codes, population, boundary, demo host name. */
 export async function onboardComune(db: Db, actor: Actor, input: OnboardInput): Promise<Ente> {
   const sad = await repo.findById(db, input.sadId);
-  if (!sad || sad.kind !== 'sad') throw TenancyErrors.sadNotFound();
+  if (sad?.kind !== 'sad') throw TenancyErrors.sadNotFound();
   const facts = comuneFacts(input.istatCode);
   if (!facts) throw TenancyErrors.comuneUnknown(input.istatCode);
   if (await repo.findByIstat(db, input.istatCode)) throw TenancyErrors.enteExists(input.istatCode);

@@ -114,7 +114,11 @@ describe('PATCH /api/v1/enti/{id}', () => {
       .execute();
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ actor: 'admin-jesolo', target_id: jesolo });
-    // The portal shows the new colour at once (the directory cache was invalidated).
+    // The API and the portal show the change at once (the directory cache was invalidated).
+    const read = (await app.inject({ url: `/api/v1/enti/${jesolo}` })).json();
+    expect(read.contacts).toEqual({ email: 'urp@comune.example.it' });
+    const home = await app.inject({ url: '/jesolo' });
+    expect(home.body).toContain('urp@comune.example.it');
     const css = await app.inject({ url: '/jesolo/tema.css' });
     expect(css.body).toContain('#00487a');
   });

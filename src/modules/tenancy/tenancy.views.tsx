@@ -10,7 +10,13 @@ interface PageProps {
   brand: PortalBrand;
 }
 
-export function AggregationHome({ ctx, brand, sad, comuni, q }: PageProps & { sad: Ente; comuni: Ente[]; q: string }) {
+export function AggregationHome({
+  ctx,
+  brand,
+  sad,
+  comuni,
+  q,
+}: PageProps & { sad: Ente; comuni: Ente[]; q: string }) {
   const { t } = ctx;
   const aggregation = sad.aggregationName ?? sad.name;
   return (
@@ -21,13 +27,22 @@ export function AggregationHome({ ctx, brand, sad, comuni, q }: PageProps & { sa
           <p class="lead">{t('aggregation.lead', { sad: sad.name })}</p>
         </div>
       </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: the <search> element is not yet announced by all screen readers */}
       <form class="row g-2 mb-4" method="get" action={`/${sad.slug}`} role="search">
         <div class="col-md-6">
           <div class="form-group mb-0">
             <label for="q" class="active">
               {t('aggregation.search')}
             </label>
-            <input type="search" class="form-control" id="q" name="q" value={q} maxLength={100} autocomplete="off" />
+            <input
+              type="search"
+              class="form-control"
+              id="q"
+              name="q"
+              value={q}
+              maxLength={100}
+              autocomplete="off"
+            />
           </div>
         </div>
         <div class="col-md-2 d-flex align-items-end">
@@ -70,7 +85,12 @@ export function EnteHome({ ctx, brand, ente, sad }: PageProps & { ente: Ente; sa
     rows.push([t('home.population', { year: ente.populationYear }), formatNumber(ctx.lang, ente.population)]);
   }
   return (
-    <Layout ctx={ctx} brand={brand} title={t('breadcrumb.home')} description={t('home.lead', { name: brand.name })}>
+    <Layout
+      ctx={ctx}
+      brand={brand}
+      title={t('breadcrumb.home')}
+      description={t('home.lead', { name: brand.name })}
+    >
       <div class="row mt-5">
         <div class="col-lg-8">
           <h1 class="mb-3">{brand.name}</h1>

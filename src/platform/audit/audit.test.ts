@@ -10,18 +10,16 @@ beforeAll(async () => {
   database = await testDatabase();
   noale = await enteId(database, 'noale');
   for (let i = 1; i <= 5; i++) {
-    await database.db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(trx, {
-          enteId: noale,
-          actor: 'op',
-          action: 'test.step',
-          targetType: 'thing',
-          targetId: String(i),
-          content: { i, nested: { b: 1, a: [1, 2] } },
-        }),
-      );
+    await database.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        enteId: noale,
+        actor: 'op',
+        action: 'test.step',
+        targetType: 'thing',
+        targetId: String(i),
+        content: { i, nested: { b: 1, a: [1, 2] } },
+      }),
+    );
   }
 });
 afterAll(() => database.close());
@@ -84,17 +82,15 @@ describe('audit chain', () => {
     const mirano = await enteId(database, 'mirano');
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        database.db
-          .transaction()
-          .execute((trx) =>
-            recordAudit(trx, {
-              enteId: mirano,
-              actor: 'op',
-              action: 'test.parallel',
-              targetType: 'thing',
-              targetId: String(i),
-            }),
-          ),
+        database.db.transaction().execute((trx) =>
+          recordAudit(trx, {
+            enteId: mirano,
+            actor: 'op',
+            action: 'test.parallel',
+            targetType: 'thing',
+            targetId: String(i),
+          }),
+        ),
       ),
     );
     const report = await verifyAudit(database.db, { enteId: mirano });

@@ -1,6 +1,7 @@
 // Opens the system of record: a PostgreSQL server when DATABASE_URL is set, else embedded PGlite
 // persisted under the data directory. Both speak the same SQL and run the same migrations.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -63,11 +64,21 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return { db, kind: 'postgres', script, close: () => db.destroy() };
 }
 
+// Embedded use serves one installation's demo or a small comune: 16 MB of shared buffers is plenty and
+// keeps the process small (the files stay in the operating system's cache anyway).
+const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers=16MB'] };
+
 async function openPglite(dataDir: string | null): Promise<Database> {
-  if (dataDir) await fs.mkdir(dataDir, { recursive: true });
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dataDir ? { dataDir } : {});
+    if (dataDir) await fs.mkdir(dataDir, { recursive: true });
+    const fresh = dataDir !== null && !(await fs.stat(path.join(dataDir, 'PG_VERSION')).catch(() => null));
+    pglite = await PGlite.create({ ...PGLITE_OPTIONS, ...(dataDir ? { dataDir } : {}) });
+    if (fresh) {
+      // Creating a database keeps initdb's memory alive until the instance closes: reopen once.
+      await pglite.close();
+      pglite = await PGlite.create({ ...PGLITE_OPTIONS, dataDir: dataDir! });
+    }
   } catch (error) {
     throw new DatabaseUnavailableError(
       `cannot open the embedded database in ${dataDir}: ${(error as Error).message}`,

@@ -5,6 +5,7 @@ export const en: Record<MessageKey, string> = {
   'lang.switch': 'Language',
   'skip.content': 'Skip to main content',
   'skip.footer': 'Skip to footer',
+  'header.tools': 'Language and login',
   'header.login': 'Log in to your personal area',
   'header.menu.open': 'Show or hide navigation',
   'header.menu.close': 'Hide navigation',

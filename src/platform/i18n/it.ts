@@ -4,6 +4,7 @@ export const it = {
   'lang.switch': 'Lingua',
   'skip.content': 'Vai al contenuto principale',
   'skip.footer': 'Vai al piè di pagina',
+  'header.tools': 'Lingua e accesso',
   'header.login': "Accedi all'area personale",
   'header.menu.open': 'Mostra o nascondi la navigazione',
   'header.menu.close': 'Nascondi la navigazione',

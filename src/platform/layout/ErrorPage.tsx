@@ -1,9 +1,17 @@
-import { type PageContext, type PortalBrand } from './context.ts';
+import type { PageContext, PortalBrand } from './context.ts';
 import { Layout } from './Layout.tsx';
 
 const KNOWN = new Set([401, 403, 404, 500, 503]);
 
-export function ErrorPage({ ctx, brand, status }: { ctx: PageContext; brand: PortalBrand | null; status: number }) {
+export function ErrorPage({
+  ctx,
+  brand,
+  status,
+}: {
+  ctx: PageContext;
+  brand: PortalBrand | null;
+  status: number;
+}) {
   const { t } = ctx;
   const key = KNOWN.has(status) ? String(status) : status >= 500 ? '500' : 'generic';
   const title = t(`error.${key}.title` as 'error.404.title');

@@ -1,4 +1,4 @@
-import { type PageContext, type PortalBrand } from './context.ts';
+import type { PageContext, PortalBrand } from './context.ts';
 
 // Modello Comuni footer with the data-element contract: faq, report-inefficiency, accessibility-link,
 // privacy-policy-link, legal-notes.
@@ -54,7 +54,8 @@ export function Footer({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                   {brand.phone && (
                     <>
                       <br />
-                      {t('footer.phone')}: <a href={`tel:${brand.phone.replace(/\s+/g, '')}`}>{brand.phone}</a>
+                      {t('footer.phone')}:{' '}
+                      <a href={`tel:${brand.phone.replace(/\s+/g, '')}`}>{brand.phone}</a>
                     </>
                   )}
                 </p>
@@ -88,7 +89,10 @@ export function Footer({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                 <a href={`${base}/privacy`} data-element="privacy-policy-link">
                   {t('footer.privacy')}
                 </a>
-                <a href={brand?.accessibilityUrl ?? `${base}/accessibilita`} data-element="accessibility-link">
+                <a
+                  href={brand?.accessibilityUrl ?? `${base}/accessibilita`}
+                  data-element="accessibility-link"
+                >
                   {t('footer.accessibility')}
                 </a>
               </div>

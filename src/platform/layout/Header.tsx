@@ -18,7 +18,7 @@ export function Header({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                 <a class="d-lg-block navbar-brand" href={brand ? `/${brand.sad.slug}` : '/'}>
                   {brand?.sad.name ?? 'Convergenza'}
                 </a>
-                <div class="it-header-slim-right-zone" role="navigation" aria-label={t('lang.switch')}>
+                <nav class="it-header-slim-right-zone" aria-label={t('header.tools')}>
                   <ul class="list-inline mb-0 me-3 lang-switch">
                     {(['it', 'en'] as const).map((lang) => (
                       <li class="list-inline-item">
@@ -53,7 +53,7 @@ export function Header({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                       </a>
                     </div>
                   )}
-                </div>
+                </nav>
               </div>
             </div>
           </div>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { type PageContext, type PortalBrand } from './context.ts';
+import type { PageContext, PortalBrand } from './context.ts';
 import { Footer } from './Footer.tsx';
 import { BOOTSTRAP_CSS, Header } from './Header.tsx';
 
@@ -60,7 +60,10 @@ export function Layout({ ctx, brand, title, description, breadcrumbs, children }
                   {breadcrumbs.map((crumb, index) => {
                     const last = index === breadcrumbs.length - 1;
                     return (
-                      <li class={last ? 'breadcrumb-item active' : 'breadcrumb-item'} aria-current={last ? 'page' : undefined}>
+                      <li
+                        class={last ? 'breadcrumb-item active' : 'breadcrumb-item'}
+                        aria-current={last ? 'page' : undefined}
+                      >
                         {crumb.href && !last ? <a href={crumb.href}>{crumb.label}</a> : crumb.label}
                         {!last && <span class="separator">/</span>}
                       </li>
