@@ -10,7 +10,7 @@ const catalogues: Record<Lang, Record<MessageKey, string>> = { it, en };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-export function translator(lang: Lang): Translate {
+function makeTranslator(lang: Lang): Translate {
   const messages = catalogues[lang];
   return (key, params) => {
     const text = messages[key];
@@ -19,6 +19,12 @@ export function translator(lang: Lang): Translate {
       params[name] === undefined ? match : String(params[name]),
     );
   };
+}
+
+const translators: Record<Lang, Translate> = { it: makeTranslator('it'), en: makeTranslator('en') };
+
+export function translator(lang: Lang): Translate {
+  return translators[lang];
 }
 
 export function isLang(value: unknown): value is Lang {
