@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { testEnv } from '../src/config.ts';
-import { freePort, rssMb, type Server, startServer, stopAll, stopServer } from './lib/processes.ts';
+import { freePort } from '../test/free-port.ts';
+import { rssMb, type Server, startServer, stopAll, stopServer } from './lib/processes.ts';
 import {
   cpuBusyPct,
   type Load,

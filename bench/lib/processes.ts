@@ -3,7 +3,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from './report.ts';
 
@@ -20,17 +19,6 @@ export interface Server {
   pid: number;
   /** Milliseconds from spawn to the first 200 on /readyz. */
   startMs: number;
-}
-
-/** A port free on loopback right now (the server binds it a moment later). */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as net.AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 /** Spawns `node <args>` with exactly `env` and waits until GET /readyz answers 200. */

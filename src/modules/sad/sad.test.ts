@@ -18,6 +18,18 @@ afterAll(async () => {
   await database.close();
 });
 
+/** Posts a console form as the browser would: with the CSRF token and cookie of a freshly opened page. */
+async function postForm(cookies: Record<string, string>, url: string) {
+  const { token, cookies: withCsrf } = await csrf(cookies);
+  return built.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `_csrf=${encodeURIComponent(token)}`,
+    cookies: withCsrf,
+  });
+}
+
 async function csrf(cookies: Record<string, string>) {
   const res = await built.app.inject({ url: '/sad', cookies });
   return {
@@ -35,24 +47,11 @@ describe('SAD console', () => {
 
   it('queues an audit check per ente, runs it, and lists the jobs', async () => {
     const admin = await sessionAs(database, 'sad-admin', [{ role: 'sad_admin', enteId: sad }]);
-    const { token, cookies } = await csrf(admin);
-    const res = await built.app.inject({
-      method: 'POST',
-      url: '/sad/audit-check',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `_csrf=${encodeURIComponent(token)}`,
-      cookies,
-    });
+    const res = await postForm(admin, '/sad/audit-check');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/sad?queued=23');
     // Once a day: asking again queues nothing new.
-    const again = await built.app.inject({
-      method: 'POST',
-      url: '/sad/audit-check',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `_csrf=${encodeURIComponent(token)}`,
-      cookies,
-    });
+    const again = await postForm(admin, '/sad/audit-check');
     expect(again.headers.location).toBe('/sad?queued=0');
     while ((await built.worker.runOnce()) > 0);
     const page = await built.app.inject({ url: '/sad/jobs?status=done', cookies: admin });
@@ -68,14 +67,7 @@ describe('SAD console', () => {
     while ((await built.worker.runOnce()) > 0);
     const page = await built.app.inject({ url: '/sad/jobs?status=dead', cookies: admin });
     expect(page.body).toContain('audit chain broken at event 2: event-changed');
-    const { token, cookies } = await csrf(admin);
-    const retry = await built.app.inject({
-      method: 'POST',
-      url: `/sad/jobs/${sad}/${id}/retry`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `_csrf=${encodeURIComponent(token)}`,
-      cookies,
-    });
+    const retry = await postForm(admin, `/sad/jobs/${sad}/${id}/retry`);
     expect(retry.statusCode).toBe(303);
     const queued = await built.app.inject({ url: '/sad/jobs?status=queued', cookies: admin });
     expect(queued.body).toContain('data-job-status="queued"');
@@ -88,14 +80,7 @@ describe('SAD console', () => {
     const admin = await sessionAs(database, 'sad-admin-3', [{ role: 'sad_admin', enteId: sad }]);
     const page = await built.app.inject({ url: '/sad/jobs', cookies: admin });
     expect(page.body).not.toContain('Provincia di Treviso');
-    const { token, cookies } = await csrf(admin);
-    const retry = await built.app.inject({
-      method: 'POST',
-      url: `/sad/jobs/${treviso.id}/${id}/retry`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `_csrf=${encodeURIComponent(token)}`,
-      cookies,
-    });
+    const retry = await postForm(admin, `/sad/jobs/${treviso.id}/${id}/retry`);
     expect(retry.statusCode).toBe(404);
     const row = await sql<{ status: string }>`select status from jobs where id = ${id}`.execute(database.db);
     expect(row.rows[0]!.status).toBe('dead');

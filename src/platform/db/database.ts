@@ -100,6 +100,16 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   return { db, kind: 'pglite', script, close: () => db.destroy() };
 }
 
+/** True when the database answers a trivial query. */
+export async function ping(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The URL without its password, for error messages and logs. */
 export function safeUrl(url: string): string {
   try {

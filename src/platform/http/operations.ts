@@ -1,8 +1,7 @@
 // Liveness, readiness, ModI /status, Prometheus metrics and graceful draining.
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import client from 'prom-client';
-import type { Db } from '../db/database.ts';
+import { type Db, ping } from '../db/database.ts';
 
 export interface Lifecycle {
   draining: boolean;
@@ -54,12 +53,8 @@ export function registerOperations(app: FastifyInstance, deps: { db: Db; lifecyc
   app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     if (deps.lifecycle.draining) return reply.code(503).send({ status: 'draining' });
-    try {
-      await sql`select 1`.execute(deps.db);
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'database-unavailable' });
-    }
+    if (await ping(deps.db)) return { status: 'ready' };
+    return reply.code(503).send({ status: 'database-unavailable' });
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);
