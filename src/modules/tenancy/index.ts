@@ -8,7 +8,6 @@ import * as service from './tenancy.service.ts';
 
 export { findEnteRef } from './cli.ts';
 export { HostRouter } from './host-router.ts';
-export { isValidNumericFiscalCode, slugify } from './tenancy.rules.ts';
 export type { Ente } from './tenancy.schema.ts';
 export {
   demoSeedPending,
@@ -38,6 +37,6 @@ export async function tenancyModule(app: FastifyInstance, deps: TenancyDeps): Pr
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
 
-  await tenancyRoutes(app, deps);
+  await tenancyRoutes(app, { ...deps, refreshHosts: refresh });
   await tenancyPages(app, deps);
 }

@@ -70,7 +70,7 @@ const ok = (description: string, schemaRef: string) => ({
 
 export async function tenancyRoutes(
   app: FastifyInstance,
-  deps: { db: Db; directory: service.EnteDirectory; publicUrl: string },
+  deps: { db: Db; directory: service.EnteDirectory; publicUrl: string; refreshHosts: () => Promise<void> },
 ) {
   const { db, directory, publicUrl } = deps;
   app.addSchema(EnteSummarySchema);
@@ -226,6 +226,7 @@ export async function tenancyRoutes(
         },
       );
       directory.invalidate();
+      await deps.refreshHosts();
       const { hosts } = await service.getEnte(db, created.id);
       reply.code(201).header('location', `${publicUrl}${API_PREFIX}/enti/${created.id}`);
       return toDetail(created, hosts, await service.getBoundary(db, created.id), publicUrl);

@@ -199,6 +199,10 @@ describe('POST /api/v1/enti (onboarding)', () => {
       official_name: 'Comune di San Donà di Piave',
     });
     expect(res.headers.location).toContain(`/api/v1/enti/${body.id}`);
+    // Its portal answers at once, by path and by its host name.
+    expect((await app.inject({ url: '/san-dona-di-piave' })).statusCode).toBe(200);
+    const byHost = await app.inject({ url: '/', headers: { host: 'servizi.comune.sandonadipiave.ve.it' } });
+    expect(byHost.body).toContain('Comune di San Donà di Piave');
     const again = await app.inject({
       method: 'POST',
       url: '/api/v1/enti',
