@@ -60,7 +60,7 @@ export async function buildApp(
   const cookieSecret = config.cookieSecret ?? (await platformSecret(db, 'cookie'));
   registerOperations(app, { db, lifecycle });
   await registerSecurity(app, { cookieSecret, secureCookies });
-  registerRequestContext(app, { db, demo: config.demoSeed !== 'none', secureCookies });
+  registerRequestContext(app, { db, demo: config.demoSeed !== 'none', secureCookies, session: config.session });
   registerErrorHandling(app);
   await registerApiConventions(app, { publicUrl: config.publicUrl, rateLimit: config.rateLimit });
 

@@ -21,6 +21,8 @@ export interface Config {
   shutdownGraceMs: number;
   trustProxy: boolean;
   jobs: { worker: boolean; pollMs: number; concurrency: number };
+  /** Sessions end after this long without use, and in any case this long after login. */
+  session: { idleSeconds: number; absoluteSeconds: number };
   /** Secret for signed cookies; when absent one is generated and kept in the database. */
   cookieSecret: string | null;
 }
@@ -83,6 +85,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       worker: bool(env, 'JOBS_WORKER', true),
       pollMs: int(env, 'JOBS_POLL_MS', 1000, 10),
       concurrency: int(env, 'JOBS_CONCURRENCY', 4, 1),
+    }),
+    session: Object.freeze({
+      idleSeconds: int(env, 'SESSION_IDLE_MINUTES', 30, 1) * 60,
+      absoluteSeconds: int(env, 'SESSION_ABSOLUTE_HOURS', 8, 1) * 3600,
     }),
     cookieSecret,
   });

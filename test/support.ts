@@ -68,7 +68,7 @@ export async function testApp(database: Database, env: Record<string, string> = 
 
 /** A session cookie for a principal holding the given grants. */
 export async function sessionAs(database: Database, subject: string, grants: Grant[]) {
-  const { token } = await createSession(database.db, { subject, displayName: subject, grants });
+  const { token } = await createSession(database.db, { principal: { subject, displayName: subject, grants } });
   return { [SESSION_COOKIE]: token };
 }
 

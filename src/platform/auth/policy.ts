@@ -14,6 +14,10 @@ export interface Grant {
 
 export interface Principal {
   subject: string;
+  /** The platform user, for principals that logged in (sessions of tests and tools may have none). */
+  userId?: string;
+  /** The stored id (hash) of the session the principal came with. */
+  sessionId?: string;
   displayName: string | null;
   grants: Grant[];
 }

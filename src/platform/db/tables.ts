@@ -52,6 +52,9 @@ export interface SessionsTable {
   created_at: Generated<Date>;
   last_seen_at: Generated<Date>;
   expires_at: Timestamp;
+  user_id: string | null;
+  method: string | null;
+  user_agent: string | null;
 }
 
 export interface PlatformSecretsTable {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { findSession, SESSION_COOKIE } from '../auth/sessions.repo.ts';
+import { findSession, SESSION_COOKIE, type SessionTimeouts } from '../auth/sessions.repo.ts';
 import type { Db } from '../db/database.ts';
 import { isLang, type Lang, translator } from '../i18n/index.ts';
 import type { PageContext } from '../layout/context.ts';
@@ -19,7 +19,7 @@ export function genRequestId(req: IncomingMessage): string {
 
 export function registerRequestContext(
   app: FastifyInstance,
-  deps: { db: Db; demo: boolean; secureCookies: boolean },
+  deps: { db: Db; demo: boolean; secureCookies: boolean; session: SessionTimeouts },
 ) {
   app.decorateRequest('lang', 'it');
   app.decorateRequest('t', translator('it'));
@@ -53,6 +53,6 @@ export function registerRequestContext(
     request.lang = lang;
     request.t = translator(lang);
     const token = request.cookies[SESSION_COOKIE];
-    if (token) request.principal = await findSession(deps.db, token);
+    if (token) request.principal = await findSession(deps.db, token, deps.session);
   });
 }

@@ -1,0 +1,71 @@
+// Staff credentials: argon2id password hashes (hash-wasm: WebAssembly, no native build), TOTP second
+// factor (RFC 6238, otpauth), and TOTP secrets sealed at rest with AES-256-GCM.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { argon2id, argon2Verify } from 'hash-wasm';
+import { Secret, TOTP } from 'otpauth';
+
+// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
+const ARGON2 = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 };
+
+export async function hashPassword(password: string): Promise<string> {
+  return argon2id({ ...ARGON2, password, salt: randomBytes(16), outputType: 'encoded' });
+}
+
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  try {
+    return await argon2Verify({ password, hash });
+  } catch {
+    return false;
+  }
+}
+
+/** Passwords: at least 12 characters, not only letters or only digits. */
+export function passwordProblem(password: string): 'too-short' | 'too-simple' | null {
+  if (password.length < 12) return 'too-short';
+  if (/^[a-zA-Z]+$/.test(password) || /^\d+$/.test(password)) return 'too-simple';
+  return null;
+}
+
+export const newTotpSecret = () => new Secret({ size: 20 }).base32;
+
+function totp(secret: string, label: string) {
+  return new TOTP({ issuer: 'Convergenza', label, algorithm: 'SHA1', digits: 6, period: 30, secret });
+}
+
+/** The otpauth:// URI an authenticator app reads from the QR code. */
+export const totpUri = (secret: string, label: string) => totp(secret, label).toString();
+
+/** The current code (for tests and the test identity provider). */
+export const totpNow = (secret: string) => totp(secret, 'x').generate();
+
+/** Accepts the code of the current 30-second step or the neighbouring ones (clock drift). */
+export function verifyTotp(secret: string, code: string): boolean {
+  if (!/^\d{6}$/.test(code)) return false;
+  return totp(secret, 'x').validate({ token: code, window: 1 }) !== null;
+}
+
+/** Seals a secret for storage: "v1.<iv>.<tag>.<ciphertext>", base64url, with a key derived from `keyMaterial`. */
+export function seal(plain: string, keyMaterial: string): string {
+  const key = createHash('sha256').update(`convergenza-seal:${keyMaterial}`).digest();
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return ['v1', iv, cipher.getAuthTag(), data]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
+}
+
+export function unseal(sealed: string, keyMaterial: string): string {
+  const [version, iv, tag, data] = sealed.split('.');
+  if (version !== 'v1' || !iv || !tag || !data) throw new Error('unknown sealed format');
+  const key = createHash('sha256').update(`convergenza-seal:${keyMaterial}`).digest();
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+}
+
+/** Seconds to wait after n consecutive failures: none for 2, then 30 s doubling, at most one hour. */
+export function lockoutSeconds(failures: number): number {
+  if (failures < 3) return 0;
+  return Math.min(30 * 2 ** (failures - 3), 3600);
+}
