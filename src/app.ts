@@ -11,6 +11,7 @@ import { drained, type Lifecycle, registerOperations } from './platform/http/ope
 import { genRequestId, registerRequestContext } from './platform/http/request-context.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
+import { identityModule } from './modules/identity/index.ts';
 import { sadModule } from './modules/sad/index.ts';
 import { EnteDirectory, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
@@ -60,7 +61,12 @@ export async function buildApp(
   const cookieSecret = config.cookieSecret ?? (await platformSecret(db, 'cookie'));
   registerOperations(app, { db, lifecycle });
   await registerSecurity(app, { cookieSecret, secureCookies });
-  registerRequestContext(app, { db, demo: config.demoSeed !== 'none', secureCookies, session: config.session });
+  registerRequestContext(app, {
+    db,
+    demo: config.demoSeed !== 'none',
+    secureCookies,
+    session: config.session,
+  });
   registerErrorHandling(app);
   await registerApiConventions(app, { publicUrl: config.publicUrl, rateLimit: config.rateLimit });
 
@@ -87,6 +93,8 @@ export async function buildApp(
       app.log.warn({ queue: job.queue, jobId: job.id, err: error.message }, 'job failed'),
   });
   const directory = new EnteDirectory(db);
+  const sealKey = await platformSecret(db, 'seal');
+  await identityModule(app, { db, sealKey, timeouts: config.session, secureCookies });
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
   await sadModule(app, { db, worker });
 

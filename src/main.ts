@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
+import { invitationUrl, inviteStaff, type StaffRole } from './modules/identity/index.ts';
 import {
   demoSeedPending,
   displayName,
@@ -11,9 +12,13 @@ import {
   seedAggregation,
 } from './modules/tenancy/index.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
+import { ROLES } from './platform/auth/policy.ts';
 import { type Database, DatabaseUnavailableError, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { progressBar } from './platform/progress.ts';
+import { platformSecret } from './platform/secrets.repo.ts';
+
+const STAFF_ROLES = ROLES.filter((r): r is StaffRole => r !== 'citizen');
 
 const USAGE = `Usage: convergenza <command>
 
@@ -24,6 +29,9 @@ const USAGE = `Usage: convergenza <command>
   ente list [--sad SLUG]        list enti
   ente add --istat CODE --sad SLUG [--fiscal-code CF] [--slug SLUG] [--host HOST]
                                 onboard a comune into a SAD
+  staff invite --email E --name N --ente SLUG --role ROLE [--area A]
+                                invite a staff member (roles: operator, ente_admin, sad_admin,
+                                data_publisher, analyst); prints the activation link
   openapi                       print the OpenAPI document
 
 Configuration comes from environment variables: see README.md.`;
@@ -79,6 +87,10 @@ async function run(argv: string[]): Promise<number> {
       'fiscal-code': { type: 'string' },
       slug: { type: 'string' },
       host: { type: 'string', multiple: true },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      area: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -151,6 +163,33 @@ async function run(argv: string[]): Promise<number> {
           return 0;
         }
         break;
+      }
+      case 'staff': {
+        if (sub !== 'invite') break;
+        if (!values.email || !values.ente || !values.role) {
+          throw new ConfigError('staff invite needs --email, --ente and --role');
+        }
+        if (!STAFF_ROLES.includes(values.role as StaffRole)) {
+          throw new ConfigError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
+        }
+        const ente = await findEnteRef(database.db, values.ente);
+        const { invitation } = await inviteStaff(
+          { db: database.db, sealKey: await platformSecret(database.db, 'seal'), timeouts: config.session },
+          'system:cli',
+          {
+            email: values.email,
+            displayName: values.name ?? values.email,
+            enteId: ente.id,
+            role: values.role as StaffRole,
+            areas: values.area,
+          },
+        );
+        console.log(
+          invitation
+            ? `activation link (valid 7 days): ${invitationUrl(config.publicUrl, invitation)}`
+            : `role ${values.role} added to the existing account ${values.email}`,
+        );
+        return 0;
       }
       case 'openapi': {
         const { app } = await buildApp(config, database, { logger: false });

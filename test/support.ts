@@ -68,7 +68,9 @@ export async function testApp(database: Database, env: Record<string, string> = 
 
 /** A session cookie for a principal holding the given grants. */
 export async function sessionAs(database: Database, subject: string, grants: Grant[]) {
-  const { token } = await createSession(database.db, { principal: { subject, displayName: subject, grants } });
+  const { token } = await createSession(database.db, {
+    principal: { subject, displayName: subject, grants },
+  });
   return { [SESSION_COOKIE]: token };
 }
 
@@ -81,4 +83,48 @@ export async function enteId(database: Database, slug: string): Promise<string> 
     .where('slug', '=', slug)
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * Drives server-rendered forms the way a browser does: keeps cookies between requests and sends back
+ * the CSRF token of the last page it read.
+ */
+export class Browser {
+  cookies: Record<string, string> = {};
+  csrf: string | null = null;
+
+  constructor(private readonly app: Awaited<ReturnType<typeof testApp>>['app']) {}
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    return this.#keep(await this.app.inject({ url, cookies: this.cookies, headers }));
+  }
+
+  async post(url: string, fields: Record<string, string> = {}) {
+    const payload = new URLSearchParams({ ...(this.csrf ? { _csrf: this.csrf } : {}), ...fields }).toString();
+    return this.#keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        cookies: this.cookies,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload,
+      }),
+    );
+  }
+
+  #keep<
+    R extends { cookies: { name: string; value: string; maxAge?: number; expires?: Date }[]; body: string },
+  >(res: R): R {
+    for (const cookie of res.cookies) {
+      const gone =
+        cookie.value === '' ||
+        cookie.maxAge === 0 ||
+        (cookie.expires && cookie.expires.getTime() < Date.now());
+      if (gone) delete this.cookies[cookie.name];
+      else this.cookies[cookie.name] = cookie.value;
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (token) this.csrf = token;
+    return res;
+  }
 }

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, type TestDatabase, testDatabase } from '../../../test/support.ts';
-import { findSession, listSessions } from '../../platform/auth/sessions.repo.ts';
 import { verifyAudit } from '../../platform/audit/audit.ts';
+import { findSession, listSessions } from '../../platform/auth/sessions.repo.ts';
 import { totpNow } from './credentials.ts';
 import * as identity from './identity.service.ts';
 
@@ -40,10 +40,14 @@ describe('staff accounts', () => {
       enteId: mirano,
       role: 'ente_admin',
     });
-    await expect(identity.acceptInvitation(deps, invitation!, 'corta')).rejects.toMatchObject({ code: 'PASSWORD_WEAK' });
+    await expect(identity.acceptInvitation(deps, invitation!, 'corta')).rejects.toMatchObject({
+      code: 'PASSWORD_WEAK',
+    });
     const { totpSecret } = await identity.acceptInvitation(deps, invitation!, PASSWORD);
     expect(await identity.confirmTotpSetup(deps, invitation!, '000000')).toBe('wrong-code');
-    await expect(identity.postponeTotpSetup(deps, invitation!)).rejects.toMatchObject({ code: 'INVITATION_INVALID' });
+    await expect(identity.postponeTotpSetup(deps, invitation!)).rejects.toMatchObject({
+      code: 'INVITATION_INVALID',
+    });
     const done = await identity.confirmTotpSetup(deps, invitation!, totpNow(totpSecret));
     expect(done).not.toBe('wrong-code');
     const { session, principal } = done as Exclude<typeof done, 'wrong-code'>;
@@ -68,7 +72,9 @@ describe('staff accounts', () => {
 
   it('answers an unknown address exactly like a wrong password', async () => {
     await activeAdmin('carla@comune.example.it');
-    expect(await identity.passwordLogin(deps, 'nobody@comune.example.it', PASSWORD)).toEqual({ kind: 'invalid' });
+    expect(await identity.passwordLogin(deps, 'nobody@comune.example.it', PASSWORD)).toEqual({
+      kind: 'invalid',
+    });
     expect(await identity.passwordLogin(deps, 'carla@comune.example.it', 'sbagliata ma lunga 1')).toEqual({
       kind: 'invalid',
     });
@@ -83,8 +89,14 @@ describe('staff accounts', () => {
     expect(third).toEqual({ kind: 'locked', retryAfterSeconds: 30 });
     const right = await identity.passwordLogin(deps, 'dario@comune.example.it', PASSWORD);
     expect(right.kind).toBe('locked');
-    const events = await sql<{ action: string }>`select action from audit_events where ente_id = ${mirano} and action like 'auth.%'`.execute(database.db);
-    expect(events.rows.map((r) => r.action)).toEqual(expect.arrayContaining(['auth.login-failed', 'auth.locked']));
+    const events = await sql<{
+      action: string;
+    }>`select action from audit_events where ente_id = ${mirano} and action like 'auth.%'`.execute(
+      database.db,
+    );
+    expect(events.rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['auth.login-failed', 'auth.locked']),
+    );
     expect(JSON.stringify(events.rows)).not.toContain('dario@');
   });
 
@@ -106,7 +118,9 @@ describe('staff accounts', () => {
   it('applies a new role to live sessions and ends sessions everywhere on request', async () => {
     const { totpSecret, userId } = await activeAdmin('franco@comune.example.it');
     const login = async () => {
-      const first = (await identity.passwordLogin(deps, 'franco@comune.example.it', PASSWORD)) as { challenge: string };
+      const first = (await identity.passwordLogin(deps, 'franco@comune.example.it', PASSWORD)) as {
+        challenge: string;
+      };
       return (await identity.totpLogin(deps, first.challenge, totpNow(totpSecret))) as {
         session: string;
         principal: { userId: string };
@@ -122,7 +136,10 @@ describe('staff accounts', () => {
       role: 'operator',
     });
     expect(granted.invitation).toBeNull();
-    expect((await findSession(database.db, a.session))?.grants).toContainEqual({ role: 'operator', enteId: dolo });
+    expect((await findSession(database.db, a.session))?.grants).toContainEqual({
+      role: 'operator',
+      enteId: dolo,
+    });
     expect((await listSessions(database.db, userId)).length).toBeGreaterThanOrEqual(3);
     const current = await findSession(database.db, a.session);
     await identity.logout(deps, current!, true);

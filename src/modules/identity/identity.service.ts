@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Principal } from '../../platform/auth/policy.ts';
 import {
   createSession,
+  endSession,
   endUserSessions,
   newToken,
   type SessionTimeouts,
@@ -217,11 +218,43 @@ export async function totpLogin(
   return { kind: 'signed-in', ...(await startSession(deps, account, 'password+totp', userAgent)) };
 }
 
+/** Ends this session, or every session of the user. */
 export async function logout(deps: IdentityDeps, principal: Principal, everywhere: boolean): Promise<void> {
-  if (!principal.userId) return;
-  const account = await repo.findStaffById(deps.db, principal.userId);
-  await endUserSessions(deps.db, principal.userId, everywhere ? undefined : principal.sessionId);
-  if (account) await audit(deps, account, everywhere ? 'auth.logout-everywhere' : 'auth.logout');
+  if (everywhere && principal.userId) await endUserSessions(deps.db, principal.userId);
+  else if (principal.sessionId) await endSession(deps.db, principal.sessionId);
+  await auditUser(deps, principal, everywhere ? 'auth.logout-everywhere' : 'auth.logout');
+}
+
+/** Ends every other session of the user (a lost phone, a shared computer). */
+export async function logoutOthers(deps: IdentityDeps, principal: Principal): Promise<number> {
+  if (!principal.userId) return 0;
+  const ended = await endUserSessions(deps.db, principal.userId, principal.sessionId);
+  await auditUser(deps, principal, 'auth.logout-others', { ended });
+  return ended;
+}
+
+/** The authenticator setup still waiting for its first code, to show it again after a wrong one. */
+export async function pendingTotpSetup(
+  deps: IdentityDeps,
+  token: string,
+): Promise<{ secret: string; label: string; mayPostpone: boolean } | null> {
+  const account = await invitationAccount(deps, token);
+  if (!account?.totpSecret || account.totpConfirmed) return null;
+  return {
+    secret: unseal(account.totpSecret, deps.sealKey),
+    label: account.email,
+    mayPostpone: await mayPostponeTotp(deps, account.userId),
+  };
+}
+
+async function auditUser(
+  deps: IdentityDeps,
+  principal: Principal,
+  action: string,
+  content: Record<string, unknown> = {},
+) {
+  const account = principal.userId && (await repo.findStaffById(deps.db, principal.userId));
+  if (account) await audit(deps, account, action, content);
 }
 
 // The hash of a random password, checked against when the account does not exist.

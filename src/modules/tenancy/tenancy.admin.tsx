@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
+import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
 import { contrastWithWhite, isValidNumericFiscalCode } from './tenancy.rules.ts';
 import type { Ente, EntePatch } from './tenancy.schema.ts';
@@ -22,9 +23,9 @@ const FIELDS = [
   ['fiscalCode', 'field.fiscalCode', 'text'],
   ['ipaCode', 'field.ipaCode', 'text'],
 ] as const;
-type Field = (typeof FIELDS)[number][0];
-type Form = Record<Field, string>;
-type Errors = Partial<Record<Field, MessageKey>>;
+type FieldName = (typeof FIELDS)[number][0];
+type Form = Record<FieldName, string>;
+type Errors = Partial<Record<FieldName, MessageKey>>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const URL_RE = /^https?:\/\/[^\s/$.?#].[^\s]*$/i;
@@ -111,43 +112,23 @@ function AdminPage(props: {
               {t('admin.saved')}
             </div>
           )}
-          {invalid.length > 0 && (
-            <div class="alert alert-danger" role="alert" id="error-summary" tabIndex={-1}>
-              <p class="mb-1">{t('admin.errors')}</p>
-              <ul class="mb-0">
-                {invalid.map(([name, label]) => (
-                  <li>
-                    <a href={`#${name}`}>
-                      {t(label)}: {t(errors[name]!)}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <ErrorSummary
+            title={t('admin.errors')}
+            errors={invalid.map(([name, label]) => ({
+              field: name,
+              message: `${t(label)}: ${t(errors[name]!)}`,
+            }))}
+          />
           <form method="post" action={`/${brand.slug}/admin/ente`} novalidate>
-            <input type="hidden" name="_csrf" value={csrfToken} />
+            <CsrfField token={csrfToken} />
             {FIELDS.map(([name, label, type]) => (
-              <div class="form-group mt-4">
-                <label for={name} class="active">
-                  {t(label)}
-                </label>
-                <input
-                  id={name}
-                  name={name}
-                  type={type}
-                  value={form[name]}
-                  maxLength={300}
-                  class={errors[name] ? 'form-control is-invalid' : 'form-control'}
-                  aria-invalid={errors[name] ? 'true' : undefined}
-                  aria-describedby={errors[name] ? `${name}-error` : undefined}
-                />
-                {errors[name] && (
-                  <div class="invalid-feedback d-block" id={`${name}-error`}>
-                    {t(errors[name]!)}
-                  </div>
-                )}
-              </div>
+              <Field
+                name={name}
+                label={t(label)}
+                type={type}
+                value={form[name]}
+                error={errors[name] && t(errors[name]!)}
+              />
             ))}
             <button type="submit" class="btn btn-primary mt-4">
               {t('admin.save')}

@@ -67,7 +67,11 @@ export async function findSession(
     .executeTakeFirst();
   if (!row) return null;
   if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id_hash', '=', idHash).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date() })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
   return {
     sessionId: idHash,
@@ -78,8 +82,9 @@ export async function findSession(
   };
 }
 
-export async function deleteSession(db: Db, token: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_hash', '=', hashToken(token)).execute();
+/** Ends one session, named by its stored id (the hash of its token). */
+export async function endSession(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', sessionId).execute();
 }
 
 export interface SessionInfo {

@@ -2,7 +2,7 @@
 // principal (server-side session), and the page context that layouts render with.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findSession, SESSION_COOKIE, type SessionTimeouts } from '../auth/sessions.repo.ts';
 import type { Db } from '../db/database.ts';
 import { isLang, type Lang, translator } from '../i18n/index.ts';
@@ -25,12 +25,10 @@ export function registerRequestContext(
   app.decorateRequest('t', translator('it'));
   app.decorateRequest('principal', null);
   app.decorateRequest('brand', null);
-  app.decorateRequest(
-    'pageContext',
-    function (this: { lang: Lang; t: PageContext['t']; url: string; id: string }) {
-      return { lang: this.lang, t: this.t, url: this.url, requestId: this.id, demo: deps.demo };
-    },
-  );
+  app.decorateRequest('pageContext', function (this: FastifyRequest): PageContext {
+    const user = this.principal && { name: this.principal.displayName ?? this.principal.subject };
+    return { lang: this.lang, t: this.t, url: this.url, requestId: this.id, demo: deps.demo, user };
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

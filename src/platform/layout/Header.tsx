@@ -35,23 +35,32 @@ export function Header({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
                       </li>
                     ))}
                   </ul>
-                  {brand?.kind === 'comune' && (
+                  {ctx.user ? (
                     <div class="it-access-top-wrapper">
-                      <a
-                        class="btn btn-primary btn-icon btn-full"
-                        href={`/${brand.slug}/area-personale`}
-                        data-element="personal-area-login"
-                      >
-                        <span class="rounded-icon" aria-hidden="true">
-                          <svg class="icon icon-primary" aria-hidden="true">
-                            <use href={icon('it-user')} />
-                          </svg>
-                        </span>
-                        {/* Icon only below lg, as in the Modello Comuni, but never without a name. */}
-                        <span class="d-none d-lg-block">{t('header.login')}</span>
-                        <span class="visually-hidden d-lg-none">{t('header.login')}</span>
+                      <span class="text-white me-2 d-none d-lg-inline">{ctx.user.name}</span>
+                      <a class="btn btn-primary btn-sm" href="/esci">
+                        {t('header.logout')}
                       </a>
                     </div>
+                  ) : (
+                    brand?.kind === 'comune' && (
+                      <div class="it-access-top-wrapper">
+                        <a
+                          class="btn btn-primary btn-icon btn-full"
+                          href={`/${brand.slug}/area-personale`}
+                          data-element="personal-area-login"
+                        >
+                          <span class="rounded-icon" aria-hidden="true">
+                            <svg class="icon icon-primary" aria-hidden="true">
+                              <use href={icon('it-user')} />
+                            </svg>
+                          </span>
+                          {/* Icon only below lg, as in the Modello Comuni, but never without a name. */}
+                          <span class="d-none d-lg-block">{t('header.login')}</span>
+                          <span class="visually-hidden d-lg-none">{t('header.login')}</span>
+                        </a>
+                      </div>
+                    )
                   )}
                 </nav>
               </div>

@@ -28,7 +28,8 @@ export interface PageContext {
   url: string;
   requestId: string;
   demo: boolean;
-  csrfToken?: string;
+  /** The signed-in user, if any (pages for anonymous visitors may be cached: see ADR 0005). */
+  user: { name: string } | null;
 }
 
 export const ASSETS = '/static/bootstrap-italia';

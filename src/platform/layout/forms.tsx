@@ -1,0 +1,77 @@
+// Form pieces shared by every page: a labelled field with its error next to it (aria-invalid and
+// aria-describedby), an error summary linking to the fields, and the hidden CSRF token.
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  value?: string;
+  type?: string;
+  error?: string;
+  autocomplete?: string;
+  inputMode?: 'numeric' | 'email' | 'tel' | 'text';
+  maxLength?: number;
+  required?: boolean;
+}
+
+export function Field({
+  name,
+  label,
+  value = '',
+  type = 'text',
+  error,
+  autocomplete,
+  inputMode,
+  maxLength = 300,
+  required,
+}: FieldProps) {
+  return (
+    <div class="form-group mt-4">
+      <label for={name} class="active">
+        {label}
+      </label>
+      <input
+        id={name}
+        name={name}
+        type={type}
+        value={value}
+        maxLength={maxLength}
+        autocomplete={autocomplete}
+        inputMode={inputMode}
+        required={required}
+        class={error ? 'form-control is-invalid' : 'form-control'}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+      />
+      {error && (
+        <div class="invalid-feedback d-block" id={`${name}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The errors of a form, at its top, each linking to its field. */
+export function ErrorSummary({
+  title,
+  errors,
+}: {
+  title: string;
+  errors: { field: string; message: string }[];
+}) {
+  if (errors.length === 0) return null;
+  return (
+    <div class="alert alert-danger" role="alert" id="error-summary" tabIndex={-1}>
+      <p class="mb-1">{title}</p>
+      <ul class="mb-0">
+        {errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
