@@ -1,5 +1,5 @@
 // Browser-journey support: the real server as a child process, Chromium, and the axe-core check.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -31,24 +31,39 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `convergenza serve` on a free loopback port with a fresh data directory and the Venice demo. */
-export async function startServer(): Promise<Server> {
+/**
+ * Starts `convergenza serve` on a free loopback port with a fresh data directory and the Venice demo.
+ * `prepare` runs CLI commands on that database first (the embedded database has one process at a time)
+ * and returns their output.
+ */
+export async function startServer(prepare: string[][] = []): Promise<Server & { prepared: string[] }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'convergenza-e2e-'));
   const databaseUrl = testEnv('E2E_DATABASE_URL');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // A clean environment: nothing from the developer's shell (DATABASE_URL, PORT…) leaks into the server.
+  const env = {
+    PATH: testEnv('PATH') ?? '/usr/bin:/bin',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    DATA_DIR: dataDir,
+    DEMO_SEED: 'venezia',
+    LOG_LEVEL: 'warn',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  const prepared = prepare.map((args) => {
+    const run = spawnSync(process.execPath, ['bin/convergenza.js', ...args], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`convergenza ${args.join(' ')} failed:\n${run.stderr}`);
+    return run.stdout;
+  });
   const child = spawn(process.execPath, ['bin/convergenza.js', 'serve'], {
     cwd: ROOT,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: url,
-      DATA_DIR: dataDir,
-      DEMO_SEED: 'venezia',
-      LOG_LEVEL: 'warn',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    },
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -79,7 +94,7 @@ export async function startServer(): Promise<Server> {
       (response) => response.ok,
       () => false,
     );
-    if (ready) return { url, stop };
+    if (ready) return { url, stop, prepared };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the server was not ready within ${READY_TIMEOUT_MS} ms:\n${stderr}`);
@@ -102,8 +117,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const server = await startServer();
+export async function startHarness(prepare: string[][] = []): Promise<Harness & { prepared: string[] }> {
+  const server = await startServer(prepare);
   let browser: Browser;
   try {
     browser = await launchBrowser();
@@ -113,6 +128,7 @@ export async function startHarness(): Promise<Harness> {
   }
   return {
     url: server.url,
+    prepared: server.prepared,
     async newPage(options = {}) {
       const context = await browser.newContext({ baseURL: server.url, bypassCSP: true, ...options });
       onTestFinished(() => context.close());
