@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import vectors from './fixtures/codice-fiscale.json' with { type: 'json' };
 import { computeFiscalCode, isValidFiscalCode, omocode } from './fiscal-code.ts';
+import vectors from './fixtures/codice-fiscale.json' with { type: 'json' };
 
 describe('fiscal code of a person', () => {
   it('computes the published vectors, with every omocodia level', () => {
     for (const v of vectors.valid) {
-      const person = { surname: v.cognome, name: v.nome, birthDate: v.data_nascita, sex: v.sesso as 'M' | 'F', birthPlace: v.belfiore };
+      const person = {
+        surname: v.cognome,
+        name: v.nome,
+        birthDate: v.data_nascita,
+        sex: v.sesso as 'M' | 'F',
+        birthPlace: v.belfiore,
+      };
       expect(computeFiscalCode(person), v.codice_fiscale).toBe(v.codice_fiscale);
       expect(isValidFiscalCode(v.codice_fiscale)).toBe(true);
       v.omocodici.forEach((variant, index) => {
@@ -20,7 +26,23 @@ describe('fiscal code of a person', () => {
   });
 
   it('handles short names, accents and apostrophes', () => {
-    expect(computeFiscalCode({ surname: "D'Amico", name: 'Niccolò', birthDate: '2001-01-31', sex: 'F', birthPlace: 'L736' }).slice(0, 11)).toBe('DMCNCL01A71');
-    expect(computeFiscalCode({ surname: 'Fo', name: 'Ed', birthDate: '1999-09-09', sex: 'M', birthPlace: 'Z404' }).slice(0, 6)).toBe('FOXDEX');
+    expect(
+      computeFiscalCode({
+        surname: "D'Amico",
+        name: 'Niccolò',
+        birthDate: '2001-01-31',
+        sex: 'F',
+        birthPlace: 'L736',
+      }).slice(0, 11),
+    ).toBe('DMCNCL01A71');
+    expect(
+      computeFiscalCode({
+        surname: 'Fo',
+        name: 'Ed',
+        birthDate: '1999-09-09',
+        sex: 'M',
+        birthPlace: 'Z404',
+      }).slice(0, 6),
+    ).toBe('FOXDEX');
   });
 });
