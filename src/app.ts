@@ -11,13 +11,35 @@ import { drained, type Lifecycle, registerOperations } from './platform/http/ope
 import { genRequestId, registerRequestContext } from './platform/http/request-context.ts';
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
-import { identityModule } from './modules/identity/index.ts';
+import type { ClientMetadata } from 'oidc-provider';
+import {
+  identityModule,
+  type OidcProviderConfig,
+  RelyingParty,
+  rpMetadata,
+} from './modules/identity/index.ts';
 import { sadModule } from './modules/sad/index.ts';
-import { EnteDirectory, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
+import { EnteDirectory, enteForPath, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
+import { platformKeyPair } from './platform/keys.ts';
 import { platformSecret } from './platform/secrets.repo.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The SPID and CIE providers citizens log in with: the test ones of the sandbox, or the configured ones. */
+function oidcProviders(config: Readonly<Config>): OidcProviderConfig[] {
+  if (config.sandbox) {
+    return [
+      { id: 'spid', label: 'SPID (ambiente di test)', issuer: `${config.publicUrl}/sandbox/spid` },
+      { id: 'cie', label: 'CIE (ambiente di test)', issuer: `${config.publicUrl}/sandbox/cie` },
+    ];
+  }
+  const { spid, cie } = config.oidcIssuers;
+  return [
+    ...(spid ? [{ id: 'spid' as const, label: 'SPID', issuer: spid }] : []),
+    ...(cie ? [{ id: 'cie' as const, label: 'CIE', issuer: cie }] : []),
+  ];
+}
 
 export interface App {
   app: FastifyInstance;
@@ -94,7 +116,31 @@ export async function buildApp(
   });
   const directory = new EnteDirectory(db);
   const sealKey = await platformSecret(db, 'seal');
-  await identityModule(app, { db, sealKey, timeouts: config.session, secureCookies });
+  const rpKeys = {
+    publicUrl: config.publicUrl,
+    signing: await platformKeyPair(db, 'rp-signing', 'RS256'),
+    encryption: await platformKeyPair(db, 'rp-encryption', 'RSA-OAEP-256'),
+  };
+  const rp = new RelyingParty(rpKeys, oidcProviders(config));
+  await identityModule(app, {
+    db,
+    sealKey,
+    timeouts: config.session,
+    secureCookies,
+    publicUrl: config.publicUrl,
+    rp,
+    enteForPath: (path) => enteForPath(db, directory, path),
+  });
+  if (config.sandbox) {
+    // Loaded only when on: production never loads the sandbox or its test provider library.
+    const { oidcSandbox } = await import('./sandbox/oidc-op/index.tsx');
+    await oidcSandbox(app, {
+      publicUrl: config.publicUrl,
+      signingKey: (await platformKeyPair(db, 'sandbox-op-signing', 'RS256')).privateJwk,
+      cookieKey: await platformSecret(db, 'sandbox-op-cookie'),
+      clients: async () => [rpMetadata(rpKeys) as ClientMetadata],
+    });
+  }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
   await sadModule(app, { db, worker });
 

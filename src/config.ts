@@ -23,6 +23,13 @@ export interface Config {
   jobs: { worker: boolean; pollMs: number; concurrency: number };
   /** Sessions end after this long without use, and in any case this long after login. */
   session: { idleSeconds: number; absoluteSeconds: number };
+  /**
+   * Local stand-ins for the national platforms (test SPID/CIE providers…), labelled "ambiente di test".
+   * On by default for the demo; production sets SANDBOX=false and configures the real providers.
+   */
+  sandbox: boolean;
+  /** Issuers of the SPID and CIE OpenID Providers when the sandbox is off. */
+  oidcIssuers: { spid: string | null; cie: string | null };
   /** Secret for signed cookies; when absent one is generated and kept in the database. */
   cookieSecret: string | null;
 }
@@ -86,6 +93,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       pollMs: int(env, 'JOBS_POLL_MS', 1000, 10),
       concurrency: int(env, 'JOBS_CONCURRENCY', 4, 1),
     }),
+    sandbox: bool(env, 'SANDBOX', true),
+    oidcIssuers: Object.freeze({ spid: env.SPID_OIDC_ISSUER || null, cie: env.CIE_OIDC_ISSUER || null }),
     session: Object.freeze({
       idleSeconds: int(env, 'SESSION_IDLE_MINUTES', 30, 1) * 60,
       absoluteSeconds: int(env, 'SESSION_ABSOLUTE_HOURS', 8, 1) * 3600,

@@ -8,6 +8,7 @@ import { PlatformErrors } from '../../platform/errors.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
+import { type CitizenLoginDeps, revokeProviderToken } from './citizen-login.ts';
 import { totpUri } from './credentials.ts';
 import * as identity from './identity.service.ts';
 
@@ -46,10 +47,7 @@ const send = (reply: FastifyReply, page: VNode, status = 200) =>
     .header('cache-control', 'no-store')
     .send(renderPage(page));
 
-export function identityPages(
-  app: FastifyInstance,
-  deps: identity.IdentityDeps & { secureCookies: boolean },
-) {
+export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { secureCookies: boolean }) {
   const hide = { schema: { hide: true } };
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
   const userAgent = (request: FastifyRequest) => request.headers['user-agent'];
@@ -358,6 +356,8 @@ export function identityPages(
   app.post('/esci', hide, async (request, reply) => {
     if (request.principal) {
       const everywhere = (request.query as { ovunque?: string }).ovunque === '1';
+      // Citizens: the provider's token is revoked first (SPID: this also ends the provider's session).
+      if (request.principal.sessionId) await revokeProviderToken(deps, request.principal.sessionId);
       await identity.logout(deps, request.principal, everywhere);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

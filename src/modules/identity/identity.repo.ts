@@ -158,8 +158,9 @@ export async function peekToken(
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .where('expires_at', '>', new Date())
+    .where('user_id', 'is not', null)
     .executeTakeFirst();
-  return row && { userId: row.user_id, data: row.data };
+  return row?.user_id ? { userId: row.user_id, data: row.data } : undefined;
 }
 
 /** Uses the token up; true only for the first caller (a second use of a link fails). */
@@ -183,4 +184,84 @@ export async function revokeTokens(db: AnyDb, userId: string, purpose: TokenPurp
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .execute();
+}
+
+/** The citizen who logged in with this provider identity, created on first login. */
+export async function upsertCitizen(
+  db: AnyDb,
+  identity: { provider: string; subject: string },
+  profile: {
+    displayName: string;
+    givenName: string | null;
+    familyName: string | null;
+    email: string | null;
+    fiscalNumber: string | null;
+  },
+): Promise<string> {
+  const found = await q(db)
+    .selectFrom('user_identities')
+    .select('user_id')
+    .where('provider', '=', identity.provider)
+    .where('subject', '=', identity.subject)
+    .executeTakeFirst();
+  const values = {
+    display_name: profile.displayName,
+    given_name: profile.givenName,
+    family_name: profile.familyName,
+    fiscal_number: profile.fiscalNumber,
+  };
+  if (found) {
+    await q(db)
+      .updateTable('users')
+      .set({ ...values, updated_at: new Date() })
+      .where('id', '=', found.user_id)
+      .execute();
+    await touchIdentity(db, identity.provider, identity.subject);
+    return found.user_id;
+  }
+  const user = await q(db)
+    .insertInto('users')
+    .values({ kind: 'citizen', ...values, email: profile.email })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await q(db)
+    .insertInto('user_identities')
+    .values({ ...identity, user_id: user.id, last_login_at: new Date() })
+    .execute();
+  return user.id;
+}
+
+export async function insertPendingLogin(
+  db: AnyDb,
+  token: string,
+  data: Record<string, unknown>,
+  ttlSeconds: number,
+) {
+  await q(db)
+    .insertInto('auth_tokens')
+    .values({
+      token_hash: hashToken(token),
+      purpose: 'oidc-login',
+      user_id: null,
+      data: JSON.stringify(data),
+      expires_at: new Date(Date.now() + ttlSeconds * 1000),
+    })
+    .execute();
+}
+
+/** Uses the pending login up and returns what it remembered; a replayed callback finds nothing. */
+export async function takePendingLogin(
+  db: AnyDb,
+  token: string,
+): Promise<Record<string, unknown> | undefined> {
+  const row = await q(db)
+    .updateTable('auth_tokens')
+    .set({ used_at: new Date() })
+    .where('token_hash', '=', hashToken(token))
+    .where('purpose', '=', 'oidc-login')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returning('data')
+    .executeTakeFirst();
+  return row?.data;
 }

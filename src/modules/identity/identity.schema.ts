@@ -49,7 +49,7 @@ export type IdentityTables = {
   auth_tokens: {
     token_hash: string;
     purpose: TokenPurpose;
-    user_id: string;
+    user_id: string | null;
     data: JSONColumnType<Record<string, unknown>, string, string>;
     expires_at: Timestamp;
     used_at: Date | null;
@@ -57,7 +57,12 @@ export type IdentityTables = {
   };
 };
 
-export type TokenPurpose = 'invitation' | 'password-reset' | 'email-verification' | 'totp-challenge';
+export type TokenPurpose =
+  | 'invitation'
+  | 'password-reset'
+  | 'email-verification'
+  | 'totp-challenge'
+  | 'oidc-login';
 export type StaffRole = Exclude<Role, 'citizen'>;
 
 export interface StaffAccount {

@@ -1,18 +1,21 @@
 // The identity module: staff accounts (password + TOTP), sessions pages; citizens' SPID/CIE login
 // arrives here too.
 import type { FastifyInstance } from 'fastify';
+import type { CitizenLoginDeps } from './citizen-login.ts';
+import { citizenLoginPages } from './identity.oidc.tsx';
 import { identityPages } from './identity.pages.tsx';
-import type { IdentityDeps } from './identity.service.ts';
 
 export type { StaffRole } from './identity.schema.ts';
 export type { IdentityDeps } from './identity.service.ts';
 export { inviteStaff } from './identity.service.ts';
+export { type OidcProviderConfig, RelyingParty, rpMetadata } from './oidc-rp.ts';
 
 export async function identityModule(
   app: FastifyInstance,
-  deps: IdentityDeps & { secureCookies: boolean },
+  deps: CitizenLoginDeps & { publicUrl: string; secureCookies: boolean },
 ): Promise<void> {
   identityPages(app, deps);
+  citizenLoginPages(app, deps);
 }
 
 /** The address of the page where an invited person activates the account. */

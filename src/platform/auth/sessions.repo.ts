@@ -135,3 +135,21 @@ export async function purgeExpiredSessions(db: Db): Promise<number> {
   const result = await sql`delete from sessions where expires_at <= now()`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/** The identity provider's token kept with a session (sealed by the caller), to revoke it at logout. */
+export async function setProviderToken(db: Db, token: string, sealed: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ provider_token: sealed })
+    .where('id_hash', '=', hashToken(token))
+    .execute();
+}
+
+export async function providerTokenOf(db: Db, sessionId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('provider_token')
+    .where('id_hash', '=', sessionId)
+    .executeTakeFirst();
+  return row?.provider_token ?? null;
+}

@@ -55,6 +55,7 @@ export interface SessionsTable {
   user_id: string | null;
   method: string | null;
   user_agent: string | null;
+  provider_token: string | null;
 }
 
 export interface PlatformSecretsTable {

@@ -47,7 +47,9 @@ export async function registerSecurity(
   });
   app.addHook('preHandler', (request, reply, done) => {
     const type = request.headers['content-type'] ?? '';
-    if (request.method === 'POST' && FORM_TYPES.test(type)) {
+    // Machine-to-machine form posts (an OAuth token endpoint) opt out with `config: { csrf: false }`.
+    const exempt = request.routeOptions.config?.csrf === false;
+    if (request.method === 'POST' && FORM_TYPES.test(type) && !exempt) {
       app.csrfProtection(request, reply, done);
       return;
     }

@@ -174,6 +174,17 @@ export const it = {
   'sessions.method': 'Metodo',
   'sessions.endOthers': 'Esci da tutti gli altri dispositivi',
   'header.logout': 'Esci',
+  'signin.title': 'Accedi',
+  'signin.lead': 'Per usare i servizi online accedi con la tua identità digitale.',
+  'signin.spid': 'Entra con SPID',
+  'signin.cie': 'Entra con CIE',
+  'signin.staff': 'Sei un operatore comunale? Accedi con il tuo account',
+  'signin.failed': 'Accesso non riuscito',
+  'signin.failed.expired': 'L’accesso è scaduto o è già stato completato. Riprova.',
+  'signin.failed.denied': 'L’accesso è stato annullato presso il gestore dell’identità digitale.',
+  'signin.failed.invalid': 'La risposta del gestore dell’identità digitale non è valida. Riprova.',
+  'signin.retry': 'Riprova',
+  'error.401.login': 'Accedi',
   'test.environment': 'Ambiente dimostrativo con dati di esempio',
 } as const;
 

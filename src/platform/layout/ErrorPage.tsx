@@ -24,7 +24,15 @@ export function ErrorPage({
           <p class="text-secondary">
             <small>{t('error.requestId', { id: ctx.requestId })}</small>
           </p>
-          <a class="btn btn-primary" href={brand ? `/${brand.slug}` : '/'}>
+          {status === 401 && (
+            <a class="btn btn-primary me-2" href={`/accedi?next=${encodeURIComponent(ctx.url)}`}>
+              {t('error.401.login')}
+            </a>
+          )}
+          <a
+            class={status === 401 ? 'btn btn-outline-primary' : 'btn btn-primary'}
+            href={brand ? `/${brand.slug}` : '/'}
+          >
             {t('error.back')}
           </a>
         </div>

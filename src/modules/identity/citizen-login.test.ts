@@ -1,0 +1,184 @@
+// SPID and CIE login over OpenID Connect, end to end against the test providers, on a real listening
+// server (the relying party discovers and calls the provider over HTTP).
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/free-port.ts';
+import { type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { hashToken } from '../../platform/auth/sessions.repo.ts';
+import { platformSecret } from '../../platform/secrets.repo.ts';
+import { unseal } from './credentials.ts';
+
+let database: TestDatabase;
+let built: Awaited<ReturnType<typeof testApp>>;
+let base: string;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  built = await testApp(database, { PUBLIC_URL: base, SANDBOX: 'true' });
+  await built.app.listen({ host: '127.0.0.1', port });
+});
+afterAll(async () => {
+  await built.app.close();
+  await database.close();
+});
+
+/** A cookie-keeping client that does not follow redirects, so each hop can be checked. */
+class Agent {
+  jar = new Map<string, string>();
+  async get(url: string) {
+    return this.#send(url, { method: 'GET' });
+  }
+  async post(url: string, fields: Record<string, string>) {
+    return this.#send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+  async #send(url: string, init: RequestInit) {
+    const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(new URL(url, base), {
+      ...init,
+      redirect: 'manual',
+      headers: { ...init.headers, cookie },
+    });
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(set)) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text() };
+  }
+}
+
+/** From a service page to the provider's login page; returns the agent and the interaction page. */
+async function startLogin(provider: 'spid' | 'cie', next = '/jesolo/area-personale') {
+  const agent = new Agent();
+  const start = await agent.get(`/accedi/${provider}?next=${encodeURIComponent(next)}`);
+  expect(start.status).toBe(303);
+  const authorize = new URL(start.location);
+  expect(authorize.pathname).toBe(`/sandbox/${provider}/auth`);
+  // SPID profile: a signed request object, and the PKCE and scope parameters outside it too.
+  expect(authorize.searchParams.get('request')?.split('.')).toHaveLength(3);
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  const toLogin = await agent.get(start.location);
+  const page = await agent.get(toLogin.location);
+  expect(page.body).toContain('ambiente di test');
+  const action = /action="([^"]+)"/.exec(page.body)![1]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+  return { agent, action, csrf };
+}
+
+async function chooseAndReturn(agent: Agent, action: string, csrf: string, person: string) {
+  const chosen = await agent.post(action, { _csrf: csrf, person });
+  const resumed = await agent.get(chosen.location);
+  expect(resumed.location).toContain('/accedi/oidc/callback?code=');
+  return { callback: resumed.location, result: await agent.get(resumed.location) };
+}
+
+describe('citizen login with SPID and CIE (OpenID Connect)', () => {
+  it('brings the citizen back to the service page, logged in, with the data the provider asserted', async () => {
+    const { agent, action, csrf } = await startLogin('spid');
+    const { result } = await chooseAndReturn(agent, action, csrf, 'demo-01');
+    expect(result.status).toBe(303);
+    expect(result.location).toBe('/jesolo/area-personale');
+    const area = await agent.get('/jesolo/area-personale');
+    expect(area.status).toBe(200);
+    expect(area.body).toContain('Giulia Zanetti');
+    const user = await sql<{
+      fiscal_number: string;
+      kind: string;
+    }>`select fiscal_number, kind from users where display_name = 'Giulia Zanetti'`.execute(database.db);
+    expect(user.rows).toEqual([{ fiscal_number: 'ZNTGLI84C52L736W', kind: 'citizen' }]);
+    const identities = await sql<{
+      provider: string;
+      subject: string;
+    }>`select provider, subject from user_identities where provider like 'oidc:%'`.execute(database.db);
+    expect(identities.rows[0]!.provider).toBe(`oidc:${base}/sandbox/spid`);
+    // Pairwise subject: never the fiscal code.
+    expect(identities.rows[0]!.subject).not.toContain('ZNTGLI');
+  });
+
+  it('keeps one platform user per provider identity across logins, and works with CIE', async () => {
+    for (let i = 0; i < 2; i++) {
+      const { agent, action, csrf } = await startLogin('cie');
+      const { result } = await chooseAndReturn(agent, action, csrf, 'demo-04');
+      expect(result.status).toBe(303);
+    }
+    const users = await sql<{
+      n: number;
+    }>`select count(*)::int as n from users where fiscal_number = 'PVNLCU59M30F241I'`.execute(database.db);
+    expect(users.rows[0]!.n).toBe(1);
+  });
+
+  it('rejects a replayed callback and creates no session', async () => {
+    const { agent, action, csrf } = await startLogin('spid');
+    const { callback } = await chooseAndReturn(agent, action, csrf, 'demo-02');
+    const thief = new Agent();
+    thief.jar = new Map(agent.jar);
+    thief.jar.delete('cz_session');
+    const replay = await thief.get(callback);
+    expect(replay.status).toBe(400);
+    expect(replay.body).toContain('Accesso non riuscito');
+    expect(thief.jar.has('cz_session')).toBe(false);
+  });
+
+  it('rejects a callback whose state was tampered with, and audits the failure', async () => {
+    const { agent, action, csrf } = await startLogin('spid');
+    const chosen = await agent.post(action, { _csrf: csrf, person: 'demo-05' });
+    const resumed = await agent.get(chosen.location);
+    const forged = new URL(resumed.location);
+    forged.searchParams.set('state', 'x'.repeat(64));
+    const result = await agent.get(forged.href);
+    expect(result.status).toBe(400);
+    expect(agent.jar.has('cz_session')).toBe(false);
+    const failures = await sql<{
+      n: number;
+    }>`select count(*)::int as n from audit_events where action = 'auth.login-failed'`.execute(database.db);
+    expect(failures.rows[0]!.n).toBeGreaterThan(0);
+  });
+
+  it('says the login was cancelled when the citizen gives up at the provider', async () => {
+    const { agent, action, csrf } = await startLogin('spid');
+    const chosen = await agent.post(action, { _csrf: csrf, person: '' });
+    const resumed = await agent.get(chosen.location);
+    const result = await agent.get(resumed.location);
+    expect(result.status).toBe(401);
+    expect(result.body).toContain('annullato');
+  });
+
+  it('ignores an off-site return address', async () => {
+    const { agent, action, csrf } = await startLogin('spid', '//evil.example/steal');
+    const { result } = await chooseAndReturn(agent, action, csrf, 'demo-06');
+    expect(result.location).toBe('/');
+  });
+
+  it('revokes the provider token at logout', async () => {
+    const { agent, action, csrf } = await startLogin('spid');
+    await chooseAndReturn(agent, action, csrf, 'demo-01');
+    const stored = await sql<{
+      provider_token: string;
+    }>`select provider_token from sessions where id_hash = ${hashToken(agent.jar.get('cz_session')!)}`.execute(
+      database.db,
+    );
+    const { accessToken } = JSON.parse(
+      unseal(stored.rows[0]!.provider_token, await platformSecret(database.db, 'seal')),
+    );
+    const userinfo = () =>
+      fetch(`${base}/sandbox/spid/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect((await userinfo()).status).toBe(200);
+    const confirm = await agent.get('/esci');
+    const token = /name="_csrf" value="([^"]+)"/.exec(confirm.body)![1]!;
+    const out = await agent.post('/esci', { _csrf: token });
+    expect(out.status).toBe(303);
+    expect((await agent.get('/jesolo/area-personale')).status).toBe(401);
+    expect((await userinfo()).status).toBe(401);
+    const events = await sql<{
+      action: string;
+    }>`select action from audit_events where action in ('auth.login', 'auth.logout')`.execute(database.db);
+    expect(events.rows.map((r) => r.action)).toContain('auth.login');
+  });
+});

@@ -1,0 +1,124 @@
+// Citizens' login pages: the choice of SPID or CIE, the hand-off to the provider and the return.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { SESSION_COOKIE } from '../../platform/auth/sessions.repo.ts';
+import type { PageContext } from '../../platform/layout/context.ts';
+import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
+import { beginCitizenLogin, type CitizenLoginDeps, completeCitizenLogin } from './citizen-login.ts';
+import { safeNext } from './identity.pages.tsx';
+
+const PENDING_COOKIE = 'cz_oidc';
+
+function Page({
+  ctx,
+  title,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  children: preact.ComponentChildren;
+}) {
+  return (
+    <Layout ctx={ctx} brand={null} title={title}>
+      <div class="row my-5">
+        <div class="col-lg-7">
+          <h1 class="mb-3">{title}</h1>
+          {children}
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+const send = (reply: FastifyReply, page: VNode, status = 200) =>
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(renderPage(page));
+
+export function citizenLoginPages(
+  app: FastifyInstance,
+  deps: CitizenLoginDeps & { publicUrl: string; secureCookies: boolean },
+) {
+  const hide = { schema: { hide: true } };
+  const nextOf = (request: FastifyRequest) => safeNext((request.query as { next?: string }).next);
+
+  app.get('/accedi', hide, (request, reply) => {
+    const { t } = request;
+    const next = encodeURIComponent(nextOf(request));
+    return send(
+      reply,
+      <Page ctx={request.pageContext()} title={t('signin.title')}>
+        <p>{t('signin.lead')}</p>
+        <p>
+          {deps.rp.provider('spid') && (
+            <a class="btn btn-primary me-2 mb-2" href={`/accedi/spid?next=${next}`} data-provider="spid">
+              {t('signin.spid')}
+            </a>
+          )}
+          {deps.rp.provider('cie') && (
+            <a class="btn btn-primary mb-2" href={`/accedi/cie?next=${next}`} data-provider="cie">
+              {t('signin.cie')}
+            </a>
+          )}
+        </p>
+        <p>
+          <a href={`/accedi/operatori?next=${next}`}>{t('signin.staff')}</a>
+        </p>
+      </Page>,
+    );
+  });
+
+  app.get('/accedi/:provider', hide, async (request, reply) => {
+    const provider = (request.params as { provider: string }).provider;
+    if ((provider !== 'spid' && provider !== 'cie') || !deps.rp.provider(provider))
+      return reply.callNotFound();
+    const level = Number((request.query as { livello?: string }).livello ?? 2);
+    const { redirect, cookie } = await beginCitizenLogin(
+      deps,
+      provider,
+      nextOf(request),
+      [1, 2, 3].includes(level) ? level : 2,
+    );
+    reply.setCookie(PENDING_COOKIE, cookie, {
+      path: '/accedi/oidc',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      maxAge: 600,
+    });
+    return reply.redirect(redirect, 303);
+  });
+
+  app.get('/accedi/oidc/callback', hide, async (request, reply) => {
+    const result = await completeCitizenLogin(
+      deps,
+      request.cookies[PENDING_COOKIE],
+      new URL(request.url, deps.publicUrl),
+      request.headers['user-agent'],
+    );
+    reply.clearCookie(PENDING_COOKIE, { path: '/accedi/oidc' });
+    if (result.kind === 'signed-in') {
+      reply.setCookie(SESSION_COOKIE, result.session, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        maxAge: deps.timeouts.absoluteSeconds,
+      });
+      return reply.redirect(result.next, 303);
+    }
+    const { t } = request;
+    return send(
+      reply,
+      <Page ctx={request.pageContext()} title={t('signin.failed')}>
+        <p>{t(`signin.failed.${result.reason}`)}</p>
+        <a class="btn btn-primary" href={`/accedi?next=${encodeURIComponent(result.next)}`}>
+          {t('signin.retry')}
+        </a>
+      </Page>,
+      result.reason === 'denied' ? 401 : 400,
+    );
+  });
+}

@@ -1,0 +1,114 @@
+// The test SPID and CIE OpenID Providers, mounted at /sandbox/spid and /sandbox/cie. On in the demo
+// configuration only; every page says "ambiente di test".
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { JWK } from 'jose';
+import type Provider from 'oidc-provider';
+import type { ClientMetadata } from 'oidc-provider';
+import { demoCitizens, findCitizen } from './people.ts';
+import { createProvider, SPID_ACR } from './provider.ts';
+
+export interface OidcSandboxDeps {
+  publicUrl: string;
+  signingKey: JWK;
+  cookieKey: string;
+  /** The relying parties registered with the test providers (the platform's own RP). */
+  clients: () => Promise<ClientMetadata[]>;
+}
+
+export const SANDBOX_PROVIDERS = { spid: 'SPID', cie: 'CIE' } as const;
+export type SandboxProvider = keyof typeof SANDBOX_PROVIDERS;
+
+const escape = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): Promise<void> {
+  const providers = new Map<SandboxProvider, Promise<Provider>>();
+  const providerFor = (name: SandboxProvider) => {
+    if (!providers.has(name)) {
+      providers.set(
+        name,
+        deps.clients().then((clients) =>
+          createProvider({
+            issuer: `${deps.publicUrl}/sandbox/${name}`,
+            signingKey: deps.signingKey,
+            cookieKey: deps.cookieKey,
+            clients,
+          }),
+        ),
+      );
+    }
+    return providers.get(name)!;
+  };
+
+  for (const name of Object.keys(SANDBOX_PROVIDERS) as SandboxProvider[]) {
+    const prefix = `/sandbox/${name}`;
+
+    // The provider reads its own request bodies (token, revocation), so this scope parses none.
+    await app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+      const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+        const provider = await providerFor(name);
+        reply.hijack();
+        request.raw.url = request.raw.url!.slice(prefix.length) || '/';
+        provider.callback()(request.raw, reply.raw);
+      };
+      const options = { config: { csrf: false }, schema: { hide: true } };
+      scope.all(`${prefix}/*`, options, handler);
+    });
+
+    // Login page of the test provider: choose one of the synthetic citizens.
+    app.get(`${prefix}/interaction/:uid`, { schema: { hide: true } }, async (request, reply) => {
+      const provider = await providerFor(name);
+      const details = await provider.interactionDetails(request.raw, reply.raw);
+      const acr = String(details.params.acr_values ?? SPID_ACR[1]).split(' ')[0];
+      const csrf = reply.generateCsrf();
+      const rows = demoCitizens()
+        .map(
+          (p) => `<li class="mb-2"><form method="post" action="${prefix}/interaction/${escape(details.uid)}">
+<input type="hidden" name="_csrf" value="${escape(csrf)}"><input type="hidden" name="person" value="${escape(p.id)}">
+<button class="btn btn-outline-primary" type="submit" data-person="${escape(p.id)}">${escape(p.given_name)} ${escape(p.family_name)} – ${escape(p.fiscal_code ?? '')}</button></form></li>`,
+        )
+        .join('');
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+      return `<!doctype html><html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${SANDBOX_PROVIDERS[name]} – ambiente di test</title><link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css"><link rel="stylesheet" href="/static/fonts.css"><link rel="stylesheet" href="/static/convergenza.css"></head>
+<body><div class="demo-banner" role="note">Ambiente di test: identity provider ${SANDBOX_PROVIDERS[name]} simulato, con persone fittizie</div>
+<main class="container my-5"><h1>Entra con ${SANDBOX_PROVIDERS[name]} – ambiente di test</h1>
+<p>Livello richiesto: <code>${escape(acr ?? '')}</code>. Scegli la persona con cui accedere:</p><ul class="list-unstyled">${rows}</ul>
+<form method="post" action="${prefix}/interaction/${escape(details.uid)}"><input type="hidden" name="_csrf" value="${escape(csrf)}"><input type="hidden" name="person" value="">
+<button class="btn btn-link" type="submit">Annulla l'accesso</button></form></main></body></html>`;
+    });
+
+    app.post(`${prefix}/interaction/:uid`, { schema: { hide: true } }, async (request, reply) => {
+      const provider = await providerFor(name);
+      const details = await provider.interactionDetails(request.raw, reply.raw);
+      const person = findCitizen(String((request.body as { person?: string }).person ?? ''));
+      let result: Record<string, unknown>;
+      if (!person) {
+        result = { error: 'access_denied', error_description: "L'utente ha annullato l'accesso" };
+      } else {
+        const grant = new provider.Grant({
+          accountId: person.id,
+          clientId: String(details.params.client_id),
+        });
+        grant.addOIDCScope(String(details.params.scope ?? 'openid'));
+        const requested = details.params.claims ? JSON.parse(String(details.params.claims)) : {};
+        grant.addOIDCClaims([
+          ...Object.keys(requested.userinfo ?? {}),
+          ...Object.keys(requested.id_token ?? {}),
+        ]);
+        const acr = String(details.params.acr_values ?? SPID_ACR[1]).split(' ')[0];
+        result = {
+          login: { accountId: person.id, acr, amr: ['pwd'] },
+          consent: { grantId: await grant.save() },
+        };
+      }
+      reply.hijack();
+      await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+    });
+  }
+}
