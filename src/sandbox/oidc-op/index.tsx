@@ -18,7 +18,7 @@ export interface OidcSandboxDeps {
 export const SANDBOX_PROVIDERS = { spid: 'SPID', cie: 'CIE' } as const;
 export type SandboxProvider = keyof typeof SANDBOX_PROVIDERS;
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -68,9 +68,9 @@ export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): 
       const csrf = reply.generateCsrf();
       const rows = demoCitizens()
         .map(
-          (p) => `<li class="mb-2"><form method="post" action="${prefix}/interaction/${escape(details.uid)}">
-<input type="hidden" name="_csrf" value="${escape(csrf)}"><input type="hidden" name="person" value="${escape(p.id)}">
-<button class="btn btn-outline-primary" type="submit" data-person="${escape(p.id)}">${escape(p.given_name)} ${escape(p.family_name)} – ${escape(p.fiscal_code ?? '')}</button></form></li>`,
+          (p) => `<li class="mb-2"><form method="post" action="${prefix}/interaction/${escapeHtml(details.uid)}">
+<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="person" value="${escapeHtml(p.id)}">
+<button class="btn btn-outline-primary" type="submit" data-person="${escapeHtml(p.id)}">${escapeHtml(p.given_name)} ${escapeHtml(p.family_name)} – ${escapeHtml(p.fiscal_code ?? '')}</button></form></li>`,
         )
         .join('');
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
@@ -78,8 +78,8 @@ export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): 
 <title>${SANDBOX_PROVIDERS[name]} – ambiente di test</title><link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css"><link rel="stylesheet" href="/static/fonts.css"><link rel="stylesheet" href="/static/convergenza.css"></head>
 <body><div class="demo-banner" role="note">Ambiente di test: identity provider ${SANDBOX_PROVIDERS[name]} simulato, con persone fittizie</div>
 <main class="container my-5"><h1>Entra con ${SANDBOX_PROVIDERS[name]} – ambiente di test</h1>
-<p>Livello richiesto: <code>${escape(acr ?? '')}</code>. Scegli la persona con cui accedere:</p><ul class="list-unstyled">${rows}</ul>
-<form method="post" action="${prefix}/interaction/${escape(details.uid)}"><input type="hidden" name="_csrf" value="${escape(csrf)}"><input type="hidden" name="person" value="">
+<p>Livello richiesto: <code>${escapeHtml(acr ?? '')}</code>. Scegli la persona con cui accedere:</p><ul class="list-unstyled">${rows}</ul>
+<form method="post" action="${prefix}/interaction/${escapeHtml(details.uid)}"><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="person" value="">
 <button class="btn btn-link" type="submit">Annulla l'accesso</button></form></main></body></html>`;
     });
 
