@@ -68,7 +68,9 @@ export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): 
       const csrf = reply.generateCsrf();
       const rows = demoCitizens()
         .map(
-          (p) => `<li class="mb-2"><form method="post" action="${prefix}/interaction/${escapeHtml(details.uid)}">
+          (
+            p,
+          ) => `<li class="mb-2"><form method="post" action="${prefix}/interaction/${escapeHtml(details.uid)}">
 <input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="person" value="${escapeHtml(p.id)}">
 <button class="btn btn-outline-primary" type="submit" data-person="${escapeHtml(p.id)}">${escapeHtml(p.given_name)} ${escapeHtml(p.family_name)} – ${escapeHtml(p.fiscal_code ?? '')}</button></form></li>`,
         )
