@@ -4,11 +4,19 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { testEnv } from '../src/config.ts';
 import { freePort } from '../test/free-port.ts';
+import {
+  dropDatabase,
+  expectOk,
+  median,
+  recreateDatabase,
+  searchPath,
+  startPortal,
+} from './lib/convergenza.ts';
 import { rssMb, type Server, startServer, stopAll, stopServer } from './lib/processes.ts';
 import {
+  type Check,
   cpuBusyPct,
   type Load,
   load,
@@ -31,13 +39,6 @@ const NO_DATABASE = `the portal benchmark needs a PostgreSQL server: set BENCH_D
   pg_ctlcluster 15 main start        # as root, Debian's postgresql package
   BENCH_DATABASE_URL=postgres://postgres:PASSWORD@127.0.0.1:5432/postgres npm run bench -- portal
 (the role must be allowed to create databases; ${BENCH_DB} is dropped and recreated)`;
-
-interface Check {
-  name: string;
-  goal: string;
-  measured: string;
-  met: boolean;
-}
 
 export interface PortalFigures {
   benchmark: 'portal';
@@ -65,64 +66,9 @@ export interface PortalFigures {
   targetsMet: string;
 }
 
-const searchPath = () => testEnv('PATH') ?? '/usr/bin:/bin';
-
-/** Only what the server reads, so nothing from the caller's shell (a stray DATABASE_URL) leaks in. */
-function serverEnv(port: number, extra: Record<string, string>): Record<string, string> {
-  return {
-    PATH: searchPath(),
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '100000000', // the limiter still runs on /api/ paths but never trips
-    ...extra,
-  };
-}
-
-async function startPortal(label: string, extra: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  return startServer(label, [path.join(ROOT, 'bin/convergenza.js'), 'serve'], port, serverEnv(port, extra));
-}
-
-/** Drops and recreates the benchmark database; returns its URL and the server's version. */
-async function recreateDatabase(serverUrl: string): Promise<{ url: string; version: string }> {
-  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
-  await admin.connect().catch((error: Error) => {
-    throw new Error(`cannot reach BENCH_DATABASE_URL: ${error.message}\n${NO_DATABASE}`);
-  });
-  try {
-    await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-    await admin.query(`create database ${BENCH_DB}`);
-    const { rows } = await admin.query<{ server_version: string }>('show server_version');
-    const url = new URL(serverUrl);
-    url.pathname = `/${BENCH_DB}`;
-    return { url: url.toString(), version: `PostgreSQL ${rows[0]?.server_version ?? '?'}` };
-  } finally {
-    await admin.end();
-  }
-}
-
-async function dropDatabase(serverUrl: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
-  await admin.connect();
-  await admin.query(`drop database if exists ${BENCH_DB} with (force)`).finally(() => admin.end());
-}
-
-/** Fails early when a URL does not answer 200: a benchmark of error pages measures nothing. */
-async function expectOk(url: string): Promise<void> {
-  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
-  await response.body?.cancel();
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}, not 200`);
-}
-
 async function measure(server: Server, urlPath: string): Promise<Load> {
   await expectOk(server.url + urlPath);
   return load(server.url + urlPath, LOAD);
-}
-
-/** The round with the median req/s: single rounds of the ceiling vary by ±15% on a shared VM. */
-function median(rounds: Load[]): Load {
-  return [...rounds].sort((a, b) => a.rps - b.rps)[Math.floor(rounds.length / 2)]!;
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -234,7 +180,9 @@ export async function run(): Promise<PortalFigures> {
     const restartedRss = rssMb(restarted.pid);
     await stopServer(restarted.pid);
 
-    const database = await recreateDatabase(serverUrl);
+    const database = await recreateDatabase(serverUrl, BENCH_DB).catch((error: Error) => {
+      throw new Error(`${error.message}\n${NO_DATABASE}`);
+    });
     const portal = await startPortal('convergenza (PostgreSQL)', { DATABASE_URL: database.url });
     const portalRss = rssMb(portal.pid);
 
@@ -313,7 +261,7 @@ export async function run(): Promise<PortalFigures> {
     return figures;
   } finally {
     await stopAll();
-    await dropDatabase(serverUrl).catch(() => {});
+    await dropDatabase(serverUrl, BENCH_DB).catch(() => {});
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 }

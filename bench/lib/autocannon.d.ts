@@ -18,6 +18,7 @@ declare module 'autocannon' {
   interface Options {
     url: string;
     connections?: number;
+    headers?: Record<string, string>;
     duration?: number;
     warmup?: { connections?: number; duration?: number };
   }

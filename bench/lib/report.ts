@@ -81,9 +81,11 @@ export interface Load {
 export async function load(
   url: string,
   options: { connections: number; warmupS: number; durationS: number },
+  headers: Record<string, string> = {},
 ) {
   const result = await autocannon({
     url,
+    headers,
     connections: options.connections,
     duration: options.durationS,
     warmup: { connections: options.connections, duration: options.warmupS },
@@ -96,6 +98,14 @@ export async function load(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   } satisfies Load;
+}
+
+/** A target of a benchmark, reported as met or missed (never a failure). */
+export interface Check {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
 }
 
 export function table(head: string[], rows: (string | number)[][], align: ('l' | 'r')[]): string {

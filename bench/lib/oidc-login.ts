@@ -1,0 +1,91 @@
+// A citizen's SPID login over OpenID Connect against the embedded test provider, driven over HTTP with a
+// cookie jar and no redirect following (as src/modules/identity/citizen-login.test.ts does), each hop timed.
+import { SESSION_COOKIE } from '../../src/platform/auth/sessions.repo.ts';
+
+export const LOGIN_NEXT = '/jesolo/area-personale';
+export const HOPS = ['start', 'authorize', 'provider page', 'choose', 'resume', 'callback'] as const;
+export type Hop = (typeof HOPS)[number];
+
+interface Answer {
+  status: number;
+  location: string;
+  body: string;
+}
+
+/** A cookie-keeping client that does not follow redirects; cookie paths are ignored (one host). */
+export class Agent {
+  jar = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  get(url: string): Promise<Answer> {
+    return this.#send(url, { method: 'GET' });
+  }
+
+  post(url: string, fields: Record<string, string>): Promise<Answer> {
+    return this.#send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  async #send(url: string, init: RequestInit): Promise<Answer> {
+    const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(new URL(url, this.base), {
+      ...init,
+      redirect: 'manual',
+      headers: { ...init.headers, cookie },
+      signal: AbortSignal.timeout(10_000),
+    });
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(set)) this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text() };
+  }
+}
+
+export interface Login {
+  /** The session cookie's value. */
+  session: string;
+  totalMs: number;
+  hopMs: Record<Hop, number>;
+}
+
+/** One full login as demo-01, from the service page to the 303 that carries the session cookie. */
+export async function login(base: string): Promise<Login> {
+  const agent = new Agent(base);
+  const hopMs = {} as Record<Hop, number>;
+  const timed = async (hop: Hop, expected: number, send: () => Promise<Answer>) => {
+    const started = performance.now();
+    const answer = await send();
+    hopMs[hop] = performance.now() - started;
+    // A benchmark of error pages measures nothing: stop at the first unexpected answer.
+    if (answer.status !== expected) {
+      throw new Error(
+        `login hop "${hop}" answered ${answer.status}, not ${expected}: ${answer.body.slice(0, 300)}`,
+      );
+    }
+    return answer;
+  };
+  const started = performance.now();
+  const start = await timed('start', 303, () =>
+    agent.get(`/accedi/spid?next=${encodeURIComponent(LOGIN_NEXT)}`),
+  );
+  const authorize = await timed('authorize', 303, () => agent.get(start.location));
+  const page = await timed('provider page', 200, () => agent.get(authorize.location));
+  const action = /action="([^"]+)"/.exec(page.body)?.[1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  if (!action || !csrf) throw new Error('the test provider page has no login form');
+  const chosen = await timed('choose', 303, () => agent.post(action, { _csrf: csrf, person: 'demo-01' }));
+  const resumed = await timed('resume', 303, () => agent.get(chosen.location));
+  const result = await timed('callback', 303, () => agent.get(resumed.location));
+  const totalMs = performance.now() - started;
+  const session = agent.jar.get(SESSION_COOKIE);
+  if (result.location !== LOGIN_NEXT || !session) {
+    throw new Error(`the login ended at ${result.location || '(nowhere)'} without a session cookie`);
+  }
+  return { session, totalMs, hopMs };
+}
