@@ -13,6 +13,7 @@ import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
 import type { ClientMetadata } from 'oidc-provider';
 import {
+  entityConfiguration,
   identityModule,
   type OidcProviderConfig,
   RelyingParty,
@@ -122,6 +123,7 @@ export async function buildApp(
     encryption: await platformKeyPair(db, 'rp-encryption', 'RSA-OAEP-256'),
   };
   const rp = new RelyingParty(rpKeys, oidcProviders(config));
+  const federation = { ...config.federation, key: await platformKeyPair(db, 'rp-federation', 'RS256') };
   await identityModule(app, {
     db,
     sealKey,
@@ -129,6 +131,7 @@ export async function buildApp(
     secureCookies,
     publicUrl: config.publicUrl,
     rp,
+    entityConfiguration: () => entityConfiguration(rpKeys, federation),
     enteForPath: (path) => enteForPath(db, directory, path),
   });
   if (config.sandbox) {

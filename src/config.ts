@@ -30,6 +30,13 @@ export interface Config {
   sandbox: boolean;
   /** Issuers of the SPID and CIE OpenID Providers when the sandbox is off. */
   oidcIssuers: { spid: string | null; cie: string | null };
+  /** What the platform's OpenID Federation entity configuration says of itself. */
+  federation: {
+    organizationName: string;
+    contacts: string[];
+    authorityHints: string[];
+    trustMarks: { id: string; trust_mark: string }[];
+  };
   /** Secret for signed cookies; when absent one is generated and kept in the database. */
   cookieSecret: string | null;
 }
@@ -54,6 +61,26 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+const list = (raw: string | undefined) =>
+  (raw ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+function trustMarks(raw: string | undefined): { id: string; trust_mark: string }[] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as { id: string; trust_mark: string }[];
+    if (
+      Array.isArray(parsed) &&
+      parsed.every((m) => typeof m.id === 'string' && typeof m.trust_mark === 'string')
+    ) {
+      return parsed;
+    }
+  } catch {}
+  throw new ConfigError('FEDERATION_TRUST_MARKS must be a JSON array of {"id", "trust_mark"} objects');
 }
 
 export function loadConfig(env: Env = process.env): Readonly<Config> {
@@ -95,6 +122,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     }),
     sandbox: bool(env, 'SANDBOX', true),
     oidcIssuers: Object.freeze({ spid: env.SPID_OIDC_ISSUER || null, cie: env.CIE_OIDC_ISSUER || null }),
+    federation: Object.freeze({
+      organizationName: env.FEDERATION_ORGANIZATION_NAME || 'Convergenza',
+      contacts: list(env.FEDERATION_CONTACTS),
+      authorityHints: list(env.FEDERATION_AUTHORITY_HINTS),
+      trustMarks: trustMarks(env.FEDERATION_TRUST_MARKS),
+    }),
     session: Object.freeze({
       idleSeconds: int(env, 'SESSION_IDLE_MINUTES', 30, 1) * 60,
       absoluteSeconds: int(env, 'SESSION_ABSOLUTE_HOURS', 8, 1) * 3600,

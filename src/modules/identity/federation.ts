@@ -1,7 +1,8 @@
 // OpenID Connect Federation as SPID and CIE use it (italia/spid-cie-oidc-docs): verification of signed
 // entity statements, trust chains from an entity up to a trust anchor, and the metadata policy the
 // superiors impose on the entity's metadata.
-import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
+import type { KeyPair } from '../../platform/keys.ts';
 
 export const ENTITY_STATEMENT_TYP = 'entity-statement+jwt';
 const ALGORITHMS = ['RS256', 'RS512', 'PS256', 'PS512', 'ES256', 'ES512'];
@@ -132,4 +133,25 @@ export function applyPolicy(metadata: Metadata, policy: Policy): Metadata {
     }
   }
   return out;
+}
+
+/** Signs an entity's own configuration (iss = sub) with its federation key. */
+export async function signEntityConfiguration(
+  entityId: string,
+  key: KeyPair,
+  claims: {
+    metadata: Metadata;
+    authority_hints: string[];
+    trust_marks: { id: string; trust_mark: string }[];
+  },
+  lifetimeSeconds = 24 * 3600,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims, jwks: { keys: [key.publicJwk] } })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ENTITY_STATEMENT_TYP })
+    .setIssuer(entityId)
+    .setSubject(entityId)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetimeSeconds)
+    .sign(key.privateKey);
 }

@@ -8,11 +8,15 @@ import { identityPages } from './identity.pages.tsx';
 export type { StaffRole } from './identity.schema.ts';
 export type { IdentityDeps } from './identity.service.ts';
 export { inviteStaff } from './identity.service.ts';
-export { type OidcProviderConfig, RelyingParty, rpMetadata } from './oidc-rp.ts';
+export { entityConfiguration, type OidcProviderConfig, RelyingParty, rpMetadata } from './oidc-rp.ts';
 
 export async function identityModule(
   app: FastifyInstance,
-  deps: CitizenLoginDeps & { publicUrl: string; secureCookies: boolean },
+  deps: CitizenLoginDeps & {
+    publicUrl: string;
+    secureCookies: boolean;
+    entityConfiguration: () => Promise<string>;
+  },
 ): Promise<void> {
   identityPages(app, deps);
   citizenLoginPages(app, deps);

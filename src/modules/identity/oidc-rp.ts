@@ -1,8 +1,11 @@
 // The platform as relying party of SPID and CIE OpenID Providers (italia/spid-cie-oidc-docs):
 // signed request object, PKCE S256, private_key_jwt, acr_values, claims request, nonce and state,
 // signed and encrypted userinfo, token revocation at logout. Built on openid-client.
+import { createHash } from 'node:crypto';
+import { compactDecrypt, createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import type { KeyPair } from '../../platform/keys.ts';
+import { signEntityConfiguration } from './federation.ts';
 
 export const FISCAL_NUMBER = 'https://attributes.eid.gov.it/fiscal_number';
 export const SPID_LEVELS = [
@@ -22,6 +25,15 @@ export interface RpOptions {
   publicUrl: string;
   signing: KeyPair;
   encryption: KeyPair;
+}
+
+export interface FederationOptions {
+  /** The federation key: different from the OpenID Connect keys, as the profile recommends. */
+  key: KeyPair;
+  organizationName: string;
+  contacts: string[];
+  authorityHints: string[];
+  trustMarks: { id: string; trust_mark: string }[];
 }
 
 export const rpClientId = (publicUrl: string) => `${publicUrl}/oidc/rp`;
@@ -47,6 +59,30 @@ export function rpMetadata(options: RpOptions) {
   };
 }
 
+/** The RP's signed entity configuration, served at <client_id>/.well-known/openid-federation. */
+export function entityConfiguration(options: RpOptions, federation: FederationOptions): Promise<string> {
+  const { publicUrl } = options;
+  const { require_signed_request_object: _, subject_type: __, ...oidcMetadata } = rpMetadata(options);
+  return signEntityConfiguration(rpClientId(publicUrl), federation.key, {
+    metadata: {
+      federation_entity: {
+        organization_name: federation.organizationName,
+        homepage_uri: publicUrl,
+        policy_uri: `${publicUrl}/privacy`,
+        logo_uri: `${publicUrl}/favicon.svg`,
+        contacts: federation.contacts,
+      },
+      openid_relying_party: {
+        ...oidcMetadata,
+        client_registration_types: ['automatic'],
+        client_name: federation.organizationName,
+      },
+    },
+    authority_hints: federation.authorityHints,
+    trust_marks: federation.trustMarks,
+  });
+}
+
 export interface PendingLogin {
   provider: OidcProviderConfig['id'];
   state: string;
@@ -68,8 +104,15 @@ export interface VerifiedLogin {
   };
 }
 
+/** The ID token's at_hash for an access token (RS256/PS256/ES256: left half of its SHA-256). */
+export function atHash(accessToken: string): string {
+  const digest = createHash('sha256').update(accessToken).digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
 export class RelyingParty {
   #configs = new Map<string, Promise<oidc.Configuration>>();
+  #providerKeys = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
   constructor(
     private readonly options: RpOptions,
@@ -95,11 +138,8 @@ export class RelyingParty {
           insecure ? { execute: [oidc.allowInsecureRequests] } : {},
         )
         .then((c) => {
-          oidc.enableDecryptingResponses(c, ['A256CBC-HS512', 'A128CBC-HS256'], {
-            key: encryption.privateKey,
-            kid: encryption.kid,
-            alg: 'RSA-OAEP-256',
-          });
+          // Verify the provider's signature on every JWT (ID token), not only its claims.
+          oidc.enableNonRepudiationChecks(c);
           return c;
         });
       config.catch(() => this.#configs.delete(provider.id));
@@ -163,7 +203,10 @@ export class RelyingParty {
     if (SPID_LEVELS.indexOf(acr) < SPID_LEVELS.indexOf(pending.acr)) {
       throw new Error(`authentication level ${acr || 'none'} is below the one requested`);
     }
-    const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
+    if (idToken.at_hash !== undefined && idToken.at_hash !== atHash(tokens.access_token)) {
+      throw new Error('the ID token "at_hash" does not match the access token');
+    }
+    const info = await this.#userinfo(config, tokens.access_token, idToken.sub);
     const text = (name: string) => (typeof info[name] === 'string' ? (info[name] as string) : null);
     const fiscal = text(FISCAL_NUMBER) ?? text('https://attributes.spid.gov.it/fiscal_number');
     return {
@@ -177,6 +220,46 @@ export class RelyingParty {
         fiscalNumber: fiscal ? fiscal.replace(/^TINIT-/, '') : null,
       },
     };
+  }
+
+  /**
+   * The userinfo as the SPID/CIE profile requires it: a JWE for the RP (RSA-OAEP-256 or RSA-OAEP,
+   * A256CBC-HS512 or A128CBC-HS256, cty JWT) wrapping a JWS signed by the provider for this client and
+   * this subject. Served as application/jwt (reference OP) or application/jose (the docs' example).
+   */
+  async #userinfo(config: oidc.Configuration, accessToken: string, subject: string) {
+    const metadata = config.serverMetadata();
+    const response = await oidc.fetchProtectedResource(
+      config,
+      accessToken,
+      new URL(metadata.userinfo_endpoint!),
+      'GET',
+    );
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    if (!response.ok || !['application/jwt', 'application/jose'].includes(type)) {
+      throw new Error(`userinfo answered ${response.status} ${type || 'without a content type'}`);
+    }
+    const body = (await response.text()).trim();
+    if (body.split('.').length !== 5)
+      throw new Error('the userinfo is not encrypted for the relying party (JWE expected)');
+    const { plaintext, protectedHeader } = await compactDecrypt(body, this.options.encryption.privateKey, {
+      keyManagementAlgorithms: ['RSA-OAEP-256', 'RSA-OAEP'],
+      contentEncryptionAlgorithms: ['A256CBC-HS512', 'A128CBC-HS256'],
+    });
+    if (String(protectedHeader.cty).toUpperCase() !== 'JWT')
+      throw new Error('the userinfo JWE does not carry a JWT');
+    let keys = this.#providerKeys.get(metadata.issuer);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(metadata.jwks_uri!));
+      this.#providerKeys.set(metadata.issuer, keys);
+    }
+    const { payload } = await jwtVerify(new TextDecoder().decode(plaintext), keys, {
+      issuer: metadata.issuer,
+      audience: rpClientId(this.options.publicUrl),
+      algorithms: ['RS256', 'RS512', 'PS256', 'PS512', 'ES256', 'ES512'],
+    });
+    if (payload.sub !== subject) throw new Error('the userinfo "sub" differs from the ID token\'s');
+    return payload as Record<string, unknown>;
   }
 
   /** Revokes the access token at the provider (SPID: this also ends the provider's session). */
