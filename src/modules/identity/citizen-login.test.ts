@@ -1,5 +1,6 @@
 // SPID and CIE login over OpenID Connect, end to end against the test providers, on a real listening
 // server (the relying party discovers and calls the provider over HTTP).
+import { decodeJwt } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/free-port.ts';
@@ -7,6 +8,7 @@ import { type TestDatabase, testApp, testDatabase } from '../../../test/support.
 import { hashToken } from '../../platform/auth/sessions.repo.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { unseal } from './credentials.ts';
+import { type EntityStatement, verifyStatement } from './federation.ts';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;
@@ -180,5 +182,37 @@ describe('citizen login with SPID and CIE (OpenID Connect)', () => {
       action: string;
     }>`select action from audit_events where action in ('auth.login', 'auth.logout')`.execute(database.db);
     expect(events.rows.map((r) => r.action)).toContain('auth.login');
+  });
+});
+
+describe('OpenID Federation entity configuration of the relying party', () => {
+  it('is self-signed with a federation key and carries the SPID/CIE RP metadata', async () => {
+    const res = await fetch(`${base}/oidc/rp/.well-known/openid-federation`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/entity-statement\+jwt/);
+    const jwt = await res.text();
+    const claims = decodeJwt(jwt) as unknown as EntityStatement;
+    const statement = await verifyStatement(jwt, claims.jwks, new Date());
+    expect(statement.iss).toBe(`${base}/oidc/rp`);
+    expect(statement.sub).toBe(statement.iss);
+    expect(statement.exp).toBeGreaterThan(statement.iat);
+    const rp = statement.metadata!.openid_relying_party!;
+    expect(rp).toMatchObject({
+      client_id: `${base}/oidc/rp`,
+      client_registration_types: ['automatic'],
+      redirect_uris: [`${base}/accedi/oidc/callback`],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      id_token_signed_response_alg: 'RS256',
+      userinfo_signed_response_alg: 'RS256',
+      userinfo_encrypted_response_alg: 'RSA-OAEP-256',
+      userinfo_encrypted_response_enc: 'A256CBC-HS512',
+    });
+    expect(Object.keys(statement.metadata!.federation_entity!)).toEqual(
+      expect.arrayContaining(['organization_name', 'homepage_uri', 'policy_uri', 'logo_uri', 'contacts']),
+    );
+    // The federation key is not one of the OpenID Connect keys.
+    const coreKids = (rp.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    expect(coreKids).not.toContain(statement.jwks.keys[0]!.kid);
+    expect(Array.isArray(statement.authority_hints)).toBe(true);
   });
 });

@@ -39,9 +39,21 @@ const send = (reply: FastifyReply, page: VNode, status = 200) =>
 
 export function citizenLoginPages(
   app: FastifyInstance,
-  deps: CitizenLoginDeps & { publicUrl: string; secureCookies: boolean },
+  deps: CitizenLoginDeps & {
+    publicUrl: string;
+    secureCookies: boolean;
+    entityConfiguration: () => Promise<string>;
+  },
 ) {
   const hide = { schema: { hide: true } };
+
+  // OpenID Federation: the RP's entity configuration, self-signed with its federation key.
+  app.get('/oidc/rp/.well-known/openid-federation', hide, async (_request, reply) =>
+    reply
+      .type('application/entity-statement+jwt')
+      .header('cache-control', 'public, max-age=3600')
+      .send(await deps.entityConfiguration()),
+  );
   const nextOf = (request: FastifyRequest) => safeNext((request.query as { next?: string }).next);
 
   app.get('/accedi', hide, (request, reply) => {
