@@ -127,7 +127,7 @@ export class RelyingParty {
   #config(provider: OidcProviderConfig): Promise<oidc.Configuration> {
     let config = this.#configs.get(provider.id);
     if (!config) {
-      const { signing, encryption } = this.options;
+      const { signing } = this.options;
       const insecure = provider.issuer.startsWith('http://');
       config = oidc
         .discovery(
