@@ -100,6 +100,21 @@ export async function load(
   } satisfies Load;
 }
 
+export const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export interface Latency {
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** p50 and p99 (nearest rank) of durations in milliseconds, to the microsecond. */
+export function latency(samples: number[]): Latency {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  return { p50Ms: round(at(0.5)), p99Ms: round(at(0.99)) };
+}
+
 /** A target of a benchmark, reported as met or missed (never a failure). */
 export interface Check {
   name: string;
