@@ -32,11 +32,15 @@ afterAll(async () => {
   await portal?.close();
 });
 
-/** Waits for the next TOTP step when the current one is about to end, so the code stays valid. */
-async function freshCode(secret: string): Promise<string> {
+/**
+ * A code that stays valid while the form is sent: waits for the next step when the current one is
+ * about to end. Activation uses the previous step, so that the login after it (a code works once) can
+ * use the current one.
+ */
+async function freshCode(secret: string, stepOffset = 0): Promise<string> {
   const left = 30 - (Math.floor(Date.now() / 1000) % 30);
   if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 200));
-  return totpNow(secret);
+  return totpNow(secret, stepOffset);
 }
 
 async function loginWithCode(page: Page, secret: string) {
@@ -71,7 +75,7 @@ test('an invited SAD admin activates the account with TOTP, logs out and logs in
   await expect(page.getByAltText('Codice QR per l’app di autenticazione').isVisible()).resolves.toBe(true);
   await expectAccessible(page);
   const secret = (await page.locator('code').textContent())!.trim();
-  await page.getByLabel('Codice').fill(await freshCode(secret));
+  await page.getByLabel('Codice').fill(await freshCode(secret, -1));
   await page.getByRole('button', { name: 'Conferma' }).click();
   await page.waitForURL('**/sad');
   await expect(page.locator('h1').textContent()).resolves.toBe('Console del Soggetto Aggregatore');

@@ -35,14 +35,21 @@ function totp(secret: string, label: string) {
 /** The otpauth:// URI an authenticator app reads from the QR code. */
 export const totpUri = (secret: string, label: string) => totp(secret, label).toString();
 
-/** The current code (for tests and the test identity provider). */
-export const totpNow = (secret: string) => totp(secret, 'x').generate();
+/** The code of the current 30-second step, or of a neighbouring one (for tests). */
+export const totpNow = (secret: string, stepOffset = 0) =>
+  totp(secret, 'x').generate({ timestamp: Date.now() + stepOffset * 30_000 });
 
-/** Accepts the code of the current 30-second step or the neighbouring ones (clock drift). */
-export function verifyTotp(secret: string, code: string): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totp(secret, 'x').validate({ token: code, window: 1 }) !== null;
+/**
+ * The 30-second time step a code belongs to (the current one or a neighbour, for clock drift), or null
+ * when the code is wrong. Callers refuse a step already used, so each code works once.
+ */
+export function totpStep(secret: string, code: string, now = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totp(secret, 'x').validate({ token: code, window: 1, timestamp: now });
+  return delta === null ? null : Math.floor(now / 30_000) + delta;
 }
+
+export const verifyTotp = (secret: string, code: string) => totpStep(secret, code) !== null;
 
 /** Seals a secret for storage: "v1.<iv>.<tag>.<ciphertext>", base64url, with a key derived from `keyMaterial`. */
 export function seal(plain: string, keyMaterial: string): string {

@@ -1,11 +1,11 @@
 // Citizens' login pages: the choice of SPID or CIE, the hand-off to the provider and the return.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { SESSION_COOKIE } from '../../platform/auth/sessions.repo.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
 import { beginCitizenLogin, type CitizenLoginDeps, completeCitizenLogin } from './citizen-login.ts';
 import { safeNext } from './identity.pages.tsx';
+import { setSessionCookie } from './session-cookie.ts';
 
 const PENDING_COOKIE = 'cz_oidc';
 
@@ -112,13 +112,7 @@ export function citizenLoginPages(
     );
     reply.clearCookie(PENDING_COOKIE, { path: '/accedi/oidc' });
     if (result.kind === 'signed-in') {
-      reply.setCookie(SESSION_COOKIE, result.session, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.secureCookies,
-        maxAge: deps.timeouts.absoluteSeconds,
-      });
+      await setSessionCookie(request, reply, deps, result.session);
       return reply.redirect(result.next, 303);
     }
     const { t } = request;

@@ -1,6 +1,7 @@
 // Staff login and activation, used through the pages as a person would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, enteId, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { findSession } from '../../platform/auth/sessions.repo.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { totpNow } from './credentials.ts';
 import { safeNext } from './identity.pages.tsx';
@@ -41,7 +42,8 @@ async function activate(browser: Browser, token: string): Promise<string> {
   await browser.get(`/accedi/invito?t=${token}`);
   const setup = await browser.post('/accedi/invito', { t: token, password: PASSWORD });
   const secret = /<code>([A-Z2-7]+)<\/code>/.exec(setup.body)![1]!;
-  const done = await browser.post('/accedi/invito/codice', { t: token, code: totpNow(secret) });
+  // The previous 30-second step: the logins of the test use the current and the next one.
+  const done = await browser.post('/accedi/invito/codice', { t: token, code: totpNow(secret, -1) });
   expect(done.statusCode).toBe(303);
   return secret;
 }
@@ -93,6 +95,19 @@ describe('staff login', () => {
     const jobs = await browser.get('/sad/jobs');
     expect(jobs.statusCode).toBe(200);
     expect(jobs.body).toContain('href="/esci"');
+
+    // Logging in again rotates the session: the previous one ends.
+    const previous = browser.cookies.cz_session!;
+    await browser.get('/accedi/operatori');
+    await browser.post('/accedi/operatori', {
+      email: 'marco@cittametropolitana.example.it',
+      password: PASSWORD,
+    });
+    await browser.get('/accedi/operatori/codice');
+    await browser.post('/accedi/operatori/codice', { code: totpNow(secret, 1) });
+    expect(browser.cookies.cz_session).not.toBe(previous);
+    expect(await findSession(database.db, previous)).toBeNull();
+    expect((await browser.get('/sad/jobs')).statusCode).toBe(200);
   });
 
   it('gives one message for an unknown address and a wrong password, and never redirects off-site', async () => {

@@ -11,6 +11,7 @@ import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
 import { type CitizenLoginDeps, revokeProviderToken } from './citizen-login.ts';
 import { totpUri } from './credentials.ts';
 import * as identity from './identity.service.ts';
+import { setSessionCookie } from './session-cookie.ts';
 
 const CHALLENGE_COOKIE = 'cz_challenge';
 
@@ -52,9 +53,9 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
   const userAgent = (request: FastifyRequest) => request.headers['user-agent'];
 
-  const signIn = (reply: FastifyReply, session: string, next: string) => {
+  const signIn = async (request: FastifyRequest, reply: FastifyReply, session: string, next: string) => {
     reply.clearCookie(CHALLENGE_COOKIE, { path: '/' });
-    reply.setCookie(SESSION_COOKIE, session, { ...cookieOptions, maxAge: deps.timeouts.absoluteSeconds });
+    await setSessionCookie(request, reply, deps, session);
     return reply.redirect(next, 303);
   };
 
@@ -150,7 +151,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
         reply.header('retry-after', String(outcome.retryAfterSeconds));
         return loginPage(request, reply, email, lockedMessage(request, outcome.retryAfterSeconds), 429);
       case 'signed-in':
-        return signIn(reply, outcome.session, next);
+        return signIn(request, reply, outcome.session, next);
       case 'totp':
         reply.setCookie(CHALLENGE_COOKIE, outcome.challenge, { ...cookieOptions, maxAge: 300 });
         return reply.redirect(`/accedi/operatori/codice?next=${encodeURIComponent(next)}`, 303);
@@ -176,7 +177,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
       reply.header('retry-after', String(outcome.retryAfterSeconds));
       return loginPage(request, reply, '', lockedMessage(request, outcome.retryAfterSeconds), 429);
     }
-    return signIn(reply, outcome.session, next);
+    return signIn(request, reply, outcome.session, next);
   });
 
   // ---- invitation: password, then authenticator setup ----
@@ -310,7 +311,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
       if (!setup) return invitationPage(request, reply);
       return totpSetupPage(request, reply, { token, ...setup }, request.t('login.code.invalid'));
     }
-    return signIn(reply, done.session, landingFor(done.principal));
+    return signIn(request, reply, done.session, landingFor(done.principal));
   });
 
   app.post('/accedi/invito/dopo', hide, async (request, reply) => {
@@ -318,7 +319,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
     if (!token) return invitationPage(request, reply);
     const done = await identity.postponeTotpSetup(deps, token, userAgent(request)).catch(() => null);
     if (!done) return invitationPage(request, reply);
-    return signIn(reply, done.session, landingFor(done.principal));
+    return signIn(request, reply, done.session, landingFor(done.principal));
   });
 
   // ---- logout and sessions ----

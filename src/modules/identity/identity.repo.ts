@@ -265,3 +265,14 @@ export async function takePendingLogin(
     .executeTakeFirst();
   return row?.data;
 }
+
+/** Records the time step of an accepted TOTP code; false when that step (or a later one) was used. */
+export async function useTotpStep(db: AnyDb, userId: string, step: number): Promise<boolean> {
+  const result = await q(db)
+    .updateTable('staff_accounts')
+    .set({ totp_last_step: step })
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

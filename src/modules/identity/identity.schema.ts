@@ -34,6 +34,7 @@ export type IdentityTables = {
     password_hash: string | null;
     totp_secret: string | null;
     totp_confirmed_at: Date | null;
+    totp_last_step: number | null;
     failed_logins: Generated<number>;
     locked_until: Date | null;
     created_at: Generated<Date>;

@@ -27,7 +27,8 @@ async function activeAdmin(email: string) {
     role: 'ente_admin',
   });
   const { totpSecret } = await identity.acceptInvitation(deps, invitation!, PASSWORD);
-  const done = await identity.confirmTotpSetup(deps, invitation!, totpNow(totpSecret));
+  // The previous 30-second step, so that the logins of the test can use the current and the next one.
+  const done = await identity.confirmTotpSetup(deps, invitation!, totpNow(totpSecret, -1));
   if (done === 'wrong-code') throw new Error('setup failed');
   return { userId, totpSecret, invitation: invitation! };
 }
@@ -64,6 +65,11 @@ describe('staff accounts', () => {
     const challenge = (first as { challenge: string }).challenge;
     const second = await identity.totpLogin(deps, challenge, totpNow(totpSecret));
     expect(second.kind).toBe('signed-in');
+    // The same code again, at a new login, is a replay: refused.
+    const again = (await identity.passwordLogin(deps, 'bruno@comune.example.it', PASSWORD)) as {
+      challenge: string;
+    };
+    expect((await identity.totpLogin(deps, again.challenge, totpNow(totpSecret))).kind).toBe('invalid');
     // A challenge is used once.
     await expect(identity.totpLogin(deps, challenge, totpNow(totpSecret))).rejects.toMatchObject({
       code: 'CHALLENGE_INVALID',
@@ -117,17 +123,17 @@ describe('staff accounts', () => {
 
   it('applies a new role to live sessions and ends sessions everywhere on request', async () => {
     const { totpSecret, userId } = await activeAdmin('franco@comune.example.it');
-    const login = async () => {
+    const login = async (step: number) => {
       const first = (await identity.passwordLogin(deps, 'franco@comune.example.it', PASSWORD)) as {
         challenge: string;
       };
-      return (await identity.totpLogin(deps, first.challenge, totpNow(totpSecret))) as {
+      return (await identity.totpLogin(deps, first.challenge, totpNow(totpSecret, step))) as {
         session: string;
         principal: { userId: string };
       };
     };
-    const a = await login();
-    const b = await login();
+    const a = await login(0);
+    const b = await login(1);
     const dolo = await enteId(database, 'dolo');
     const granted = await identity.inviteStaff(deps, 'sad-admin', {
       email: 'franco@comune.example.it',

@@ -20,9 +20,9 @@ import {
   newTotpSecret,
   passwordProblem,
   seal,
+  totpStep,
   unseal,
   verifyPassword,
-  verifyTotp,
 } from './credentials.ts';
 import * as repo from './identity.repo.ts';
 import type { StaffAccount, StaffRole } from './identity.schema.ts';
@@ -132,8 +132,10 @@ export async function confirmTotpSetup(
 ): Promise<{ session: string; principal: Principal } | 'wrong-code'> {
   const account = await invitationAccount(deps, token);
   if (!account?.passwordHash || !account.totpSecret) throw IdentityErrors.invitationInvalid();
-  if (!verifyTotp(unseal(account.totpSecret, deps.sealKey), code)) return 'wrong-code';
+  const step = totpStep(unseal(account.totpSecret, deps.sealKey), code);
+  if (step === null) return 'wrong-code';
   if (!(await repo.consumeToken(deps.db, token, 'invitation'))) throw IdentityErrors.invitationInvalid();
+  await repo.useTotpStep(deps.db, account.userId, step);
   await repo.updateStaff(deps.db, account.userId, { totp_confirmed_at: new Date() });
   await audit(deps, account, 'staff.activate');
   return startSession(deps, account, 'password+totp', userAgent);
@@ -211,7 +213,9 @@ export async function totpLogin(
   if (!account?.totpSecret) throw IdentityErrors.challengeInvalid();
   const locked = lockedFor(account);
   if (locked > 0) return { kind: 'locked', retryAfterSeconds: locked };
-  if (!verifyTotp(unseal(account.totpSecret, deps.sealKey), code)) return failed(deps, account);
+  // A wrong code, or one already used (a replay within its 30 seconds), counts as a failure.
+  const step = totpStep(unseal(account.totpSecret, deps.sealKey), code);
+  if (step === null || !(await repo.useTotpStep(deps.db, account.userId, step))) return failed(deps, account);
   if (!(await repo.consumeToken(deps.db, challenge, 'totp-challenge')))
     throw IdentityErrors.challengeInvalid();
   await repo.updateStaff(deps.db, account.userId, { failed_logins: 0, locked_until: null });
