@@ -17,6 +17,7 @@ import {
   identityModule,
   type OidcProviderConfig,
   RelyingParty,
+  type RpOptions,
   rpMetadata,
 } from './modules/identity/index.ts';
 import { sadModule } from './modules/sad/index.ts';
@@ -117,13 +118,28 @@ export async function buildApp(
   });
   const directory = new EnteDirectory(db);
   const sealKey = await platformSecret(db, 'seal');
-  const rpKeys = {
+  // SPID/CIE providers are trusted through the federation: the sandbox's test trust anchor in the demo,
+  // the configured one in production (or plain discovery when none is configured).
+  const sandboxAnchorKey = config.sandbox ? await platformKeyPair(db, 'sandbox-trust-anchor', 'RS256') : null;
+  const trustAnchor = sandboxAnchorKey
+    ? { id: `${config.publicUrl}/sandbox/ta`, jwks: { keys: [sandboxAnchorKey.publicJwk] } }
+    : (config.federation.trustAnchor as RpOptions['trustAnchor']);
+  const rpKeys: RpOptions = {
     publicUrl: config.publicUrl,
     signing: await platformKeyPair(db, 'rp-signing', 'RS256'),
     encryption: await platformKeyPair(db, 'rp-encryption', 'RSA-OAEP-256'),
+    trustAnchor,
   };
   const rp = new RelyingParty(rpKeys, oidcProviders(config));
-  const federation = { ...config.federation, key: await platformKeyPair(db, 'rp-federation', 'RS256') };
+  const federation = {
+    ...config.federation,
+    authorityHints:
+      config.federation.authorityHints.length > 0 || !trustAnchor
+        ? config.federation.authorityHints
+        : [trustAnchor.id],
+    key: await platformKeyPair(db, 'rp-federation', 'RS256'),
+  };
+  const rpEntityConfiguration = () => entityConfiguration(rpKeys, federation);
   await identityModule(app, {
     db,
     sealKey,
@@ -131,10 +147,10 @@ export async function buildApp(
     secureCookies,
     publicUrl: config.publicUrl,
     rp,
-    entityConfiguration: () => entityConfiguration(rpKeys, federation),
+    entityConfiguration: rpEntityConfiguration,
     enteForPath: (path) => enteForPath(db, directory, path),
   });
-  if (config.sandbox) {
+  if (sandboxAnchorKey) {
     // Loaded only when on: production never loads the sandbox or its test provider library.
     const { oidcSandbox } = await import('./sandbox/oidc-op/index.tsx');
     await oidcSandbox(app, {
@@ -142,6 +158,9 @@ export async function buildApp(
       signingKey: (await platformKeyPair(db, 'sandbox-op-signing', 'RS256')).privateJwk,
       cookieKey: await platformSecret(db, 'sandbox-op-cookie'),
       clients: async () => [rpMetadata(rpKeys) as ClientMetadata],
+      federationKey: await platformKeyPair(db, 'sandbox-op-federation', 'RS256'),
+      trustAnchorKey: sandboxAnchorKey,
+      relyingParty: { id: `${config.publicUrl}/oidc/rp`, entityConfiguration: rpEntityConfiguration },
     });
   }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });

@@ -36,6 +36,8 @@ export interface Config {
     contacts: string[];
     authorityHints: string[];
     trustMarks: { id: string; trust_mark: string }[];
+    /** The trust anchor SPID/CIE providers are verified against (id and public keys), when not the sandbox's. */
+    trustAnchor: { id: string; jwks: { keys: Record<string, unknown>[] } } | null;
   };
   /** Secret for signed cookies; when absent one is generated and kept in the database. */
   cookieSecret: string | null;
@@ -83,6 +85,17 @@ function trustMarks(raw: string | undefined): { id: string; trust_mark: string }
   throw new ConfigError('FEDERATION_TRUST_MARKS must be a JSON array of {"id", "trust_mark"} objects');
 }
 
+function trustAnchor(id: string | undefined, jwks: string | undefined) {
+  if (!id && !jwks) return null;
+  try {
+    const parsed = JSON.parse(jwks ?? '') as { keys: Record<string, unknown>[] };
+    if (id && Array.isArray(parsed.keys) && parsed.keys.length > 0) return { id, jwks: parsed };
+  } catch {}
+  throw new ConfigError(
+    'FEDERATION_TRUST_ANCHOR needs FEDERATION_TRUST_ANCHOR_JWKS, a JWK set with the anchor keys',
+  );
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const port = int(env, 'PORT', 3000, 0);
   const host = env.HOST || '127.0.0.1';
@@ -127,6 +140,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       contacts: list(env.FEDERATION_CONTACTS),
       authorityHints: list(env.FEDERATION_AUTHORITY_HINTS),
       trustMarks: trustMarks(env.FEDERATION_TRUST_MARKS),
+      trustAnchor: trustAnchor(env.FEDERATION_TRUST_ANCHOR, env.FEDERATION_TRUST_ANCHOR_JWKS),
     }),
     session: Object.freeze({
       idleSeconds: int(env, 'SESSION_IDLE_MINUTES', 30, 1) * 60,

@@ -8,7 +8,7 @@ import { type TestDatabase, testApp, testDatabase } from '../../../test/support.
 import { hashToken } from '../../platform/auth/sessions.repo.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { unseal } from './credentials.ts';
-import { type EntityStatement, verifyStatement } from './federation.ts';
+import { type EntityStatement, verifyStatement, verifyTrustChain } from './federation.ts';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;
@@ -214,5 +214,51 @@ describe('OpenID Federation entity configuration of the relying party', () => {
     const coreKids = (rp.jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid);
     expect(coreKids).not.toContain(statement.jwks.keys[0]!.kid);
     expect(Array.isArray(statement.authority_hints)).toBe(true);
+  });
+});
+
+describe('the test federation', () => {
+  const text = async (url: string) => (await fetch(url)).text();
+  const anchorKeys = async () =>
+    (decodeJwt(await text(`${base}/sandbox/ta/.well-known/openid-federation`)) as unknown as EntityStatement)
+      .jwks;
+
+  it('lists the test providers and resolves their trust chains to their metadata', async () => {
+    const providers = (await (
+      await fetch(`${base}/sandbox/ta/list?entity_type=openid_provider`)
+    ).json()) as string[];
+    expect(providers).toEqual([`${base}/sandbox/spid`, `${base}/sandbox/cie`]);
+    const anchor = { id: `${base}/sandbox/ta`, jwks: await anchorKeys() };
+    for (const op of providers) {
+      const chain = [
+        await text(`${op}/.well-known/openid-federation`),
+        await text(`${base}/sandbox/ta/fetch?sub=${encodeURIComponent(op)}`),
+        await text(`${base}/sandbox/ta/.well-known/openid-federation`),
+      ];
+      const resolved = await verifyTrustChain(chain, anchor, new Date());
+      expect(resolved.metadata.openid_provider).toMatchObject({
+        issuer: op,
+        subject_types_supported: ['pairwise'],
+      });
+    }
+  });
+
+  it('vouches for the platform RP, whose chain resolves with the federation policy', async () => {
+    const rp = `${base}/oidc/rp`;
+    const chain = [
+      await text(`${rp}/.well-known/openid-federation`),
+      await text(`${base}/sandbox/ta/fetch?sub=${encodeURIComponent(rp)}`),
+      await text(`${base}/sandbox/ta/.well-known/openid-federation`),
+    ];
+    const resolved = await verifyTrustChain(
+      chain,
+      { id: `${base}/sandbox/ta`, jwks: await anchorKeys() },
+      new Date(),
+    );
+    expect(resolved.leaf.authority_hints).toEqual([`${base}/sandbox/ta`]);
+    expect(resolved.metadata.openid_relying_party!.grant_types).toEqual(['authorization_code']);
+    expect(
+      (await fetch(`${base}/sandbox/ta/fetch?sub=${encodeURIComponent('https://unknown.example')}`)).status,
+    ).toBe(404);
   });
 });

@@ -8,7 +8,13 @@ import { identityPages } from './identity.pages.tsx';
 export type { StaffRole } from './identity.schema.ts';
 export type { IdentityDeps } from './identity.service.ts';
 export { inviteStaff } from './identity.service.ts';
-export { entityConfiguration, type OidcProviderConfig, RelyingParty, rpMetadata } from './oidc-rp.ts';
+export {
+  entityConfiguration,
+  type OidcProviderConfig,
+  RelyingParty,
+  type RpOptions,
+  rpMetadata,
+} from './oidc-rp.ts';
 
 export async function identityModule(
   app: FastifyInstance,

@@ -2,10 +2,10 @@
 // signed request object, PKCE S256, private_key_jwt, acr_values, claims request, nonce and state,
 // signed and encrypted userinfo, token revocation at logout. Built on openid-client.
 import { createHash } from 'node:crypto';
-import { compactDecrypt, createRemoteJWKSet, jwtVerify } from 'jose';
+import { compactDecrypt, createRemoteJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import type { KeyPair } from '../../platform/keys.ts';
-import { signEntityConfiguration } from './federation.ts';
+import { sameEntity, signEntityConfiguration, verifyTrustChain } from './federation.ts';
 
 export const FISCAL_NUMBER = 'https://attributes.eid.gov.it/fiscal_number';
 export const SPID_LEVELS = [
@@ -25,6 +25,11 @@ export interface RpOptions {
   publicUrl: string;
   signing: KeyPair;
   encryption: KeyPair;
+  /**
+   * The federation's trust anchor: providers are then trusted through their trust chain (as SPID and
+   * CIE require) instead of plain OpenID discovery.
+   */
+  trustAnchor?: { id: string; jwks: JSONWebKeySet } | null;
 }
 
 export interface FederationOptions {
@@ -111,7 +116,7 @@ export function atHash(accessToken: string): string {
 }
 
 export class RelyingParty {
-  #configs = new Map<string, Promise<oidc.Configuration>>();
+  #configs = new Map<string, { config: Promise<oidc.Configuration>; until: number }>();
   #providerKeys = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
   constructor(
@@ -123,28 +128,77 @@ export class RelyingParty {
     return this.providers.find((p) => p.id === id);
   }
 
-  /** The provider's configuration, discovered once per process. */
+  /** The provider's configuration: through its trust chain when a trust anchor is set, else discovery. */
   #config(provider: OidcProviderConfig): Promise<oidc.Configuration> {
-    let config = this.#configs.get(provider.id);
-    if (!config) {
-      const { signing } = this.options;
-      const insecure = provider.issuer.startsWith('http://');
-      config = oidc
-        .discovery(
-          new URL(provider.issuer),
-          rpClientId(this.options.publicUrl),
-          rpMetadata(this.options),
-          oidc.PrivateKeyJwt({ key: signing.privateKey, kid: signing.kid }),
-          insecure ? { execute: [oidc.allowInsecureRequests] } : {},
-        )
-        .then((c) => {
-          // Verify the provider's signature on every JWT (ID token), not only its claims.
-          oidc.enableNonRepudiationChecks(c);
-          return c;
-        });
-      config.catch(() => this.#configs.delete(provider.id));
-      this.#configs.set(provider.id, config);
+    const cached = this.#configs.get(provider.id);
+    if (cached && cached.until > Date.now()) return cached.config;
+    const config = (this.options.trustAnchor ? this.#federated(provider) : this.#discovered(provider)).then(
+      ({ config, until }) => {
+        this.#configs.set(provider.id, { config: Promise.resolve(config), until });
+        return config;
+      },
+    );
+    config.catch(() => this.#configs.delete(provider.id));
+    this.#configs.set(provider.id, { config, until: Number.POSITIVE_INFINITY });
+    return config;
+  }
+
+  #clientAuth() {
+    return oidc.PrivateKeyJwt({ key: this.options.signing.privateKey, kid: this.options.signing.kid });
+  }
+
+  async #discovered(provider: OidcProviderConfig) {
+    const insecure = provider.issuer.startsWith('http://');
+    const config = await oidc.discovery(
+      new URL(provider.issuer),
+      rpClientId(this.options.publicUrl),
+      rpMetadata(this.options),
+      this.#clientAuth(),
+      insecure ? { execute: [oidc.allowInsecureRequests] } : {},
+    );
+    return { config: this.#harden(config), until: Number.POSITIVE_INFINITY };
+  }
+
+  /**
+   * OpenID Federation: the provider's entity configuration, the trust anchor's statement about it and
+   * the trust anchor's own configuration form the chain; the provider metadata is the chain's result.
+   */
+  async #federated(provider: OidcProviderConfig) {
+    const anchor = this.options.trustAnchor!;
+    const get = async (url: string) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      return (await response.text()).trim();
+    };
+    const [leaf, anchorConfiguration] = await Promise.all([
+      get(`${provider.issuer}/.well-known/openid-federation`),
+      get(`${anchor.id}/.well-known/openid-federation`),
+    ]);
+    const fetchEndpoint = (
+      decodeJwt(anchorConfiguration) as {
+        metadata?: { federation_entity?: { federation_fetch_endpoint?: string } };
+      }
+    ).metadata?.federation_entity?.federation_fetch_endpoint;
+    if (!fetchEndpoint) throw new Error('the trust anchor has no fetch endpoint');
+    const statement = await get(`${fetchEndpoint}?sub=${encodeURIComponent(provider.issuer)}`);
+    const chain = await verifyTrustChain([leaf, statement, anchorConfiguration], anchor, new Date());
+    const server = chain.metadata.openid_provider as unknown as oidc.ServerMetadata | undefined;
+    if (!server || !sameEntity(server.issuer, provider.issuer)) {
+      throw new Error(`the trust chain of ${provider.issuer} carries no matching openid_provider metadata`);
     }
+    const config = new oidc.Configuration(
+      server,
+      rpClientId(this.options.publicUrl),
+      rpMetadata(this.options),
+      this.#clientAuth(),
+    );
+    if (provider.issuer.startsWith('http://')) oidc.allowInsecureRequests(config);
+    return { config: this.#harden(config), until: chain.exp * 1000 };
+  }
+
+  /** Verify the provider's signature on every JWT (ID token), not only its claims. */
+  #harden(config: oidc.Configuration) {
+    oidc.enableNonRepudiationChecks(config);
     return config;
   }
 

@@ -1,11 +1,13 @@
 // The test SPID and CIE OpenID Providers, mounted at /sandbox/spid and /sandbox/cie. On in the demo
 // configuration only; every page says "ambiente di test".
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { JWK } from 'jose';
+import { type JWK, SignJWT } from 'jose';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
+import type { KeyPair } from '../../platform/keys.ts';
 import { demoCitizens, findCitizen } from './people.ts';
 import { createProvider, SPID_ACR } from './provider.ts';
+import { trustAnchor } from './trust-anchor.ts';
 
 export interface OidcSandboxDeps {
   publicUrl: string;
@@ -13,7 +15,14 @@ export interface OidcSandboxDeps {
   cookieKey: string;
   /** The relying parties registered with the test providers (the platform's own RP). */
   clients: () => Promise<ClientMetadata[]>;
+  /** Federation keys of the test providers and of the test trust anchor. */
+  federationKey: KeyPair;
+  trustAnchorKey: KeyPair;
+  /** The platform RP's entity id and entity configuration, which the trust anchor vouches for. */
+  relyingParty: { id: string; entityConfiguration: () => Promise<string> };
 }
+
+export const trustAnchorId = (publicUrl: string) => `${publicUrl}/sandbox/ta`;
 
 export const SANDBOX_PROVIDERS = { spid: 'SPID', cie: 'CIE' } as const;
 export type SandboxProvider = keyof typeof SANDBOX_PROVIDERS;
@@ -43,8 +52,53 @@ export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): 
     return providers.get(name)!;
   };
 
+  const anchor = trustAnchorId(deps.publicUrl);
+  // Each test provider's entity configuration: its discovery metadata, signed with its federation key.
+  const providerConfiguration = async (name: SandboxProvider) => {
+    const issuer = `${deps.publicUrl}/sandbox/${name}`;
+    // The provider writes its endpoints from the request's host: ask as a client of the public URL would.
+    const { host, protocol } = new URL(deps.publicUrl);
+    const discovery = await app.inject({
+      url: `/sandbox/${name}/.well-known/openid-configuration`,
+      headers: { host, 'x-forwarded-proto': protocol.replace(':', '') },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      jwks: { keys: [deps.federationKey.publicJwk] },
+      metadata: {
+        openid_provider: discovery.json(),
+        federation_entity: { organization_name: `${SANDBOX_PROVIDERS[name]} di test`, homepage_uri: issuer },
+      },
+      authority_hints: [anchor],
+    })
+      .setProtectedHeader({
+        alg: deps.federationKey.alg,
+        kid: deps.federationKey.kid,
+        typ: 'entity-statement+jwt',
+      })
+      .setIssuer(issuer)
+      .setSubject(issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(deps.federationKey.privateKey);
+  };
+  await trustAnchor(app, {
+    id: anchor,
+    key: deps.trustAnchorKey,
+    subordinates: async () =>
+      new Map<string, () => Promise<string>>([
+        [`${deps.publicUrl}/sandbox/spid`, () => providerConfiguration('spid')],
+        [`${deps.publicUrl}/sandbox/cie`, () => providerConfiguration('cie')],
+        [deps.relyingParty.id, deps.relyingParty.entityConfiguration],
+      ]),
+  });
+
   for (const name of Object.keys(SANDBOX_PROVIDERS) as SandboxProvider[]) {
     const prefix = `/sandbox/${name}`;
+
+    app.get(`${prefix}/.well-known/openid-federation`, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('application/entity-statement+jwt').send(await providerConfiguration(name)),
+    );
 
     // The provider reads its own request bodies (token, revocation), so this scope parses none.
     await app.register(async (scope) => {
