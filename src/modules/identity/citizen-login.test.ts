@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/free-port.ts';
+import { Agent } from '../../../test/http-agent.ts';
 import { type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
 import { hashToken } from '../../platform/auth/sessions.repo.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
@@ -26,39 +27,9 @@ afterAll(async () => {
   await database.close();
 });
 
-/** A cookie-keeping client that does not follow redirects, so each hop can be checked. */
-class Agent {
-  jar = new Map<string, string>();
-  async get(url: string) {
-    return this.#send(url, { method: 'GET' });
-  }
-  async post(url: string, fields: Record<string, string>) {
-    return this.#send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-  async #send(url: string, init: RequestInit) {
-    const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(new URL(url, base), {
-      ...init,
-      redirect: 'manual',
-      headers: { ...init.headers, cookie },
-    });
-    for (const set of res.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(set)) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text() };
-  }
-}
-
 /** From a service page to the provider's login page; returns the agent and the interaction page. */
 async function startLogin(provider: 'spid' | 'cie', next = '/jesolo/area-personale') {
-  const agent = new Agent();
+  const agent = new Agent(base);
   const start = await agent.get(`/accedi/${provider}?next=${encodeURIComponent(next)}`);
   expect(start.status).toBe(303);
   const authorize = new URL(start.location);
@@ -119,7 +90,7 @@ describe('citizen login with SPID and CIE (OpenID Connect)', () => {
   it('rejects a replayed callback and creates no session', async () => {
     const { agent, action, csrf } = await startLogin('spid');
     const { callback } = await chooseAndReturn(agent, action, csrf, 'demo-02');
-    const thief = new Agent();
+    const thief = new Agent(base);
     thief.jar = new Map(agent.jar);
     thief.jar.delete('cz_session');
     const replay = await thief.get(callback);

@@ -1,41 +1,10 @@
 // Citizens' login pages: the choice of SPID or CIE, the hand-off to the provider and the return.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
-import type { PageContext } from '../../platform/layout/context.ts';
-import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { beginCitizenLogin, type CitizenLoginDeps, completeCitizenLogin } from './citizen-login.ts';
-import { safeNext } from './identity.pages.tsx';
+import { Page, safeNext, send } from './identity.layout.tsx';
 import { setSessionCookie } from './session-cookie.ts';
 
 const PENDING_COOKIE = 'cz_oidc';
-
-function Page({
-  ctx,
-  title,
-  children,
-}: {
-  ctx: PageContext;
-  title: string;
-  children: preact.ComponentChildren;
-}) {
-  return (
-    <Layout ctx={ctx} brand={null} title={title}>
-      <div class="row my-5">
-        <div class="col-lg-7">
-          <h1 class="mb-3">{title}</h1>
-          {children}
-        </div>
-      </div>
-    </Layout>
-  );
-}
-
-const send = (reply: FastifyReply, page: VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
 
 export function citizenLoginPages(
   app: FastifyInstance,

@@ -4,7 +4,7 @@ import { Browser, enteId, type TestDatabase, testApp, testDatabase } from '../..
 import { findSession } from '../../platform/auth/sessions.repo.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { totpNow } from './credentials.ts';
-import { safeNext } from './identity.pages.tsx';
+import { safeNext } from './identity.layout.tsx';
 import { inviteStaff } from './identity.service.ts';
 
 let database: TestDatabase;

@@ -1,52 +1,17 @@
 // Staff login (password, then authenticator code), invitation (password, then authenticator setup),
 // logout and the list of active sessions. Plain HTML forms with CSRF protection; no JavaScript needed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import QRCode from 'qrcode';
 import { listSessions, SESSION_COOKIE } from '../../platform/auth/sessions.repo.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
-import type { PageContext } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
-import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
 import { type CitizenLoginDeps, revokeProviderToken } from './citizen-login.ts';
 import { totpUri } from './credentials.ts';
+import { Page, safeNext, send } from './identity.layout.tsx';
 import * as identity from './identity.service.ts';
 import { setSessionCookie } from './session-cookie.ts';
 
 const CHALLENGE_COOKIE = 'cz_challenge';
-
-/** Only a path of this site: never an absolute or protocol-relative URL (no open redirect). */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : '/';
-}
-
-function Page({
-  ctx,
-  title,
-  children,
-}: {
-  ctx: PageContext;
-  title: string;
-  children: preact.ComponentChildren;
-}) {
-  return (
-    <Layout ctx={ctx} brand={null} title={title}>
-      <div class="row my-5">
-        <div class="col-lg-6">
-          <h1 class="mb-3">{title}</h1>
-          {children}
-        </div>
-      </div>
-    </Layout>
-  );
-}
-
-const send = (reply: FastifyReply, page: VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
 
 export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { secureCookies: boolean }) {
   const hide = { schema: { hide: true } };

@@ -1,0 +1,39 @@
+// The frame of the identity pages (platform-level, not an ente's portal), and how they are sent:
+// never cached, as they carry forms, tokens or a signed-in user.
+import type { FastifyReply } from 'fastify';
+import type { ComponentChildren, VNode } from 'preact';
+import type { PageContext } from '../../platform/layout/context.ts';
+import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
+
+export function Page({
+  ctx,
+  title,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <Layout ctx={ctx} brand={null} title={title}>
+      <div class="row my-5">
+        <div class="col-lg-7">
+          <h1 class="mb-3">{title}</h1>
+          {children}
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export const send = (reply: FastifyReply, page: VNode, status = 200) =>
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(renderPage(page));
+
+/** Only a path of this site: never an absolute or protocol-relative URL (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : '/';
+}
