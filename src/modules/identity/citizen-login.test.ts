@@ -9,7 +9,7 @@ import { type TestDatabase, testApp, testDatabase } from '../../../test/support.
 import { hashToken } from '../../platform/auth/sessions.repo.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { unseal } from './credentials.ts';
-import { type EntityStatement, verifyStatement, verifyTrustChain } from './federation.ts';
+import { type EntityStatement, validTrustMarks, verifyStatement, verifyTrustChain } from './federation.ts';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;

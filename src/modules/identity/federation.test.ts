@@ -7,6 +7,7 @@ import {
   type EntityStatement,
   FederationError,
   sameEntity,
+  validTrustMarks,
   verifyStatement,
   verifyTrustChain,
 } from './federation.ts';
@@ -134,5 +135,48 @@ describe('metadata policy', () => {
     expect(() => applyPolicy(metadata, { openid_relying_party: { jwks: { essential: true } } })).toThrow(
       FederationError,
     );
+  });
+});
+
+describe('trust marks', () => {
+  it('counts only trust marks the anchor signed for this entity under their own id', async () => {
+    const anchor = fixtures.trustAnchor;
+    let valid = 0;
+    let invalid = 0;
+    // Trust marks ride in the entities' own configurations and in the anchor's statements about them.
+    for (const statement of fixtures.statements) {
+      const ec = decodeJwt(statement.jwt) as unknown as EntityStatement;
+      for (const entry of ec.trust_marks ?? []) {
+        // The reference implementation lists its marks under the agreement URI and signs them with the
+        // certification id: re-list each under the id it carries, so the signature checks are what count.
+        const { id } = decodeJwt(entry.trust_mark) as { id: string };
+        const ids = await validTrustMarks(
+          { ...ec, trust_marks: [{ id, trust_mark: entry.trust_mark }] },
+          anchor,
+          at(statement.jwt),
+        );
+        if (ids.length === 1) valid++;
+        else invalid++;
+      }
+    }
+    expect(valid).toBeGreaterThanOrEqual(4);
+    // The marks in the entities' own configurations were signed with a key the anchor no longer has.
+    expect(invalid).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rejects a mark listed under another id, issued to another entity, or tampered', async () => {
+    const op = fixtures.statements.find(
+      (s) => s.iss !== s.sub && (decodeJwt(s.jwt) as unknown as EntityStatement).trust_marks?.length,
+    )!;
+    const ec = decodeJwt(op.jwt) as unknown as EntityStatement;
+    const entry = ec.trust_marks![0]!;
+    const { id } = decodeJwt(entry.trust_mark) as { id: string };
+    const now = at(op.jwt);
+    const check = (trust_mark: string, listedAs = id, sub = ec.sub) =>
+      validTrustMarks({ ...ec, sub, trust_marks: [{ id: listedAs, trust_mark }] }, fixtures.trustAnchor, now);
+    expect(await check(entry.trust_mark)).toEqual([id]);
+    expect(await check(entry.trust_mark, 'https://example.org/another-mark')).toEqual([]);
+    expect(await check(entry.trust_mark, id, 'https://somebody.else.example')).toEqual([]);
+    expect(await check(tamper(entry.trust_mark))).toEqual([]);
   });
 });

@@ -48,6 +48,8 @@ export async function verifyStatement(jwt: string, keys: JSONWebKeySet, now: Dat
 
 export interface ResolvedChain {
   leaf: EntityStatement;
+  /** The superiors' statements about the level below, from the leaf's superior up. */
+  statements: EntityStatement[];
   /** The leaf's metadata with every superior's policy applied. */
   metadata: Metadata;
   /** The chain is valid until the earliest expiry of its statements (seconds since the epoch). */
@@ -95,7 +97,7 @@ export async function verifyTrustChain(
     if (statement.metadata_policy) metadata = applyPolicy(metadata, statement.metadata_policy);
   }
   const exp = Math.min(anchor.exp, leaf.exp, ...statements.map((s) => s.exp));
-  return { leaf, metadata, exp };
+  return { leaf, statements, metadata, exp };
 }
 
 /** The metadata policy operators of OpenID Federation: value, add, default, one_of, subset_of, superset_of, essential. */
@@ -153,5 +155,49 @@ export async function signEntityConfiguration(
     .setSubject(entityId)
     .setIssuedAt(now)
     .setExpirationTime(now + lifetimeSeconds)
+    .sign(key.privateKey);
+}
+
+export const TRUST_MARK_TYP = 'trust-mark+jwt';
+
+/**
+ * The ids of the entity's trust marks that verify: signed (typ trust-mark+jwt) by the trust anchor,
+ * issued to this very entity, not expired, and listed under the id they carry.
+ */
+export async function validTrustMarks(
+  statement: EntityStatement,
+  anchor: { id: string; jwks: JSONWebKeySet },
+  now: Date,
+): Promise<string[]> {
+  const valid: string[] = [];
+  for (const entry of statement.trust_marks ?? []) {
+    try {
+      const { payload } = await jwtVerify(entry.trust_mark, createLocalJWKSet(anchor.jwks), {
+        currentDate: now,
+        typ: TRUST_MARK_TYP,
+        algorithms: ALGORITHMS,
+      });
+      if (
+        sameEntity(String(payload.iss), anchor.id) &&
+        sameEntity(String(payload.sub), statement.sub) &&
+        payload.id === entry.id
+      ) {
+        valid.push(entry.id);
+      }
+    } catch {
+      // An invalid trust mark simply does not count.
+    }
+  }
+  return valid;
+}
+
+/** Signs a trust mark for an entity (the test trust anchor issues them). */
+export async function signTrustMark(issuer: string, key: KeyPair, sub: string, id: string): Promise<string> {
+  return new SignJWT({ id })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: TRUST_MARK_TYP })
+    .setIssuer(issuer)
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('30d')
     .sign(key.privateKey);
 }

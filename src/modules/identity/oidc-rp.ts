@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { compactDecrypt, createRemoteJWKSet, decodeJwt, type JSONWebKeySet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import type { KeyPair } from '../../platform/keys.ts';
-import { sameEntity, signEntityConfiguration, verifyTrustChain } from './federation.ts';
+import { sameEntity, signEntityConfiguration, validTrustMarks, verifyTrustChain } from './federation.ts';
 
 export const FISCAL_NUMBER = 'https://attributes.eid.gov.it/fiscal_number';
 export const SPID_LEVELS = [
@@ -181,7 +181,15 @@ export class RelyingParty {
     ).metadata?.federation_entity?.federation_fetch_endpoint;
     if (!fetchEndpoint) throw new Error('the trust anchor has no fetch endpoint');
     const statement = await get(`${fetchEndpoint}?sub=${encodeURIComponent(provider.issuer)}`);
-    const chain = await verifyTrustChain([leaf, statement, anchorConfiguration], anchor, new Date());
+    const now = new Date();
+    const chain = await verifyTrustChain([leaf, statement, anchorConfiguration], anchor, now);
+    // A provider takes part in SPID/CIE only with a trust mark of the federation (in its configuration
+    // or in its superior's statement about it).
+    const marks = [
+      ...(await validTrustMarks(chain.leaf, anchor, now)),
+      ...(await validTrustMarks(chain.statements[0]!, anchor, now)),
+    ];
+    if (marks.length === 0) throw new Error(`${provider.issuer} has no valid trust mark of the federation`);
     const server = chain.metadata.openid_provider as unknown as oidc.ServerMetadata | undefined;
     if (!server || !sameEntity(server.issuer, provider.issuer)) {
       throw new Error(`the trust chain of ${provider.issuer} carries no matching openid_provider metadata`);

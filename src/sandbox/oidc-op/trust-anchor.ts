@@ -3,6 +3,7 @@
 // for providers; openid scope for relying parties). Endpoints: entity configuration, fetch, list.
 import type { FastifyInstance } from 'fastify';
 import { decodeJwt, type JSONWebKeySet, SignJWT } from 'jose';
+import { signTrustMark } from '../../modules/identity/federation.ts';
 import type { KeyPair } from '../../platform/keys.ts';
 
 const TYP = 'entity-statement+jwt';
@@ -14,6 +15,9 @@ export interface TrustAnchorDeps {
   /** Entity configurations of the subordinates, by entity id (fetched from the platform itself). */
   subordinates: () => Promise<Map<string, () => Promise<string>>>;
 }
+
+const OP_MARK = 'https://www.spid.gov.it/certification/op';
+const RP_MARK = 'https://www.spid.gov.it/certification/rp';
 
 const POLICY: Record<string, unknown> = {
   openid_provider: { subject_types_supported: { value: ['pairwise'] } },
@@ -59,9 +63,12 @@ export async function trustAnchor(app: FastifyInstance, deps: TrustAnchorDeps): 
     const { jwks, metadata } = decodeJwt(await configuration()) as { jwks: JSONWebKeySet; metadata: object };
     const types = Object.keys(metadata);
     const policy = Object.fromEntries(Object.entries(POLICY).filter(([type]) => types.includes(type)));
+    // The anchor's trust mark for the subordinate's role, as the SPID federation issues them.
+    const markId = types.includes('openid_provider') ? OP_MARK : RP_MARK;
+    const trust_marks = [{ id: markId, trust_mark: await signTrustMark(deps.id, deps.key, sub, markId) }];
     return reply
       .type(CONTENT_TYPE)
-      .send(await sign(deps.key, deps.id, sub, { jwks, metadata_policy: policy }));
+      .send(await sign(deps.key, deps.id, sub, { jwks, metadata_policy: policy, trust_marks }));
   });
 
   app.get(`${path}/list`, hide, async (request) => {
