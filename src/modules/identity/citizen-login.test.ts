@@ -211,6 +211,10 @@ describe('the test federation', () => {
         issuer: op,
         subject_types_supported: ['pairwise'],
       });
+      // The anchor's statement carries its trust mark for the provider, which the RP requires.
+      expect(await validTrustMarks(resolved.statements[0]!, anchor, new Date())).toEqual([
+        'https://www.spid.gov.it/certification/op',
+      ]);
     }
   });
 
