@@ -95,4 +95,14 @@ test('an invited SAD admin activates the account with TOTP, logs out and logs in
   await page.goto('/sessioni');
   await expectAccessible(page);
   await expect(page.locator('tr[data-session="current"]').count()).resolves.toBe(1);
+
+  // The administrator invites the operator of a member comune: the page shows the activation link.
+  await page.goto('/sad/staff');
+  await expectAccessible(page);
+  await page.getByLabel('Ente').selectOption({ label: 'Comune di Jesolo' });
+  await page.getByLabel('Nome e cognome').fill('Rita Operatrice');
+  await page.getByLabel('E-mail').fill('rita@comune.example.it');
+  await page.getByRole('button', { name: 'Invita' }).click();
+  await expect(page.locator('[data-invitation]').textContent()).resolves.toContain('/accedi/invito?t=');
+  await expectAccessible(page);
 });

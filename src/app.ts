@@ -164,7 +164,12 @@ export async function buildApp(
     });
   }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
-  await sadModule(app, { db, worker });
+  await sadModule(app, {
+    db,
+    worker,
+    identity: { db, sealKey, timeouts: config.session },
+    publicUrl: config.publicUrl,
+  });
 
   // The listener stays open while draining, so a load balancer sees 503s (and /readyz failing)
   // rather than refused connections; it closes once in-flight requests are done.

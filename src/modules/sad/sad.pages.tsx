@@ -43,8 +43,11 @@ function ConsolePage({
         );
       })}
       <p>
-        <a class="btn btn-outline-primary" href="/sad/jobs">
+        <a class="btn btn-outline-primary me-2" href="/sad/jobs">
           {t('sad.jobs')}
+        </a>
+        <a class="btn btn-outline-primary" href="/sad/staff">
+          {t('staff.invite')}
         </a>
       </p>
       <form method="post" action="/sad/audit-check" class="mb-5">

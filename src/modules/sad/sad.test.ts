@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enteId, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import {
+  Browser,
+  enteId,
+  sessionAs,
+  type TestDatabase,
+  testApp,
+  testDatabase,
+} from '../../../test/support.ts';
 import { enqueue } from '../../platform/jobs/jobs.ts';
 import { seedAggregation } from '../tenancy/index.ts';
 
@@ -84,5 +91,74 @@ describe('SAD console', () => {
     expect(retry.statusCode).toBe(404);
     const row = await sql<{ status: string }>`select status from jobs where id = ${id}`.execute(database.db);
     expect(row.rows[0]!.status).toBe('dead');
+  });
+});
+
+describe('staff invitations from the console', () => {
+  it('invites an operator of a member comune, whose link activates the account with that role', async () => {
+    const browser = new Browser(built.app);
+    browser.cookies = await sessionAs(database, 'sad-admin-4', [{ role: 'sad_admin', enteId: sad }]);
+    const form = await browser.get('/sad/staff');
+    expect(form.statusCode).toBe(200);
+    const jesolo = await enteId(database, 'jesolo');
+    const bad = await browser.post('/sad/staff', {
+      ente: jesolo,
+      email: 'non-una-mail',
+      name: '',
+      role: 'operator',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="email-error"');
+    expect(bad.body).toContain('id="name-error"');
+    const done = await browser.post('/sad/staff', {
+      ente: jesolo,
+      email: 'anagrafe@comune.example.it',
+      name: 'Rita Operatrice',
+      role: 'operator',
+      areas: 'anagrafe, stato civile',
+    });
+    expect(done.statusCode).toBe(200);
+    const link = /data-invitation[^>]*>([^<]+)</.exec(done.body)![1]!;
+    const url = new URL(link.replaceAll('&amp;', '&'));
+    const person = new Browser(built.app);
+    await person.get(url.pathname + url.search);
+    const token = url.searchParams.get('t')!;
+    await person.post('/accedi/invito', { t: token, password: 'una password lunga 99' });
+    const activated = await person.post('/accedi/invito/dopo', { t: token });
+    expect(activated.statusCode).toBe(303);
+    const grants = await sql<{
+      role: string;
+      areas: string[];
+    }>`select role, areas from staff_grants where ente_id = ${jesolo}`.execute(database.db);
+    expect(grants.rows).toEqual([{ role: 'operator', areas: ['anagrafe', 'stato civile'] }]);
+  });
+
+  it('refuses an ente outside the SAD and a SAD admin role on a comune', async () => {
+    const browser = new Browser(built.app);
+    browser.cookies = await sessionAs(database, 'sad-admin-5', [{ role: 'sad_admin', enteId: sad }]);
+    await browser.get('/sad/staff');
+    const { sad: trevisoSad } = await seedAggregation(database.db, 'treviso');
+    const treviso = trevisoSad.id;
+    const outside = await browser.post('/sad/staff', {
+      ente: treviso,
+      email: 'x@example.it',
+      name: 'X',
+      role: 'operator',
+    });
+    expect(outside.statusCode).toBe(404);
+    const caorle = await enteId(database, 'caorle');
+    const tooHigh = await browser.post('/sad/staff', {
+      ente: caorle,
+      email: 'y@example.it',
+      name: 'Y',
+      role: 'sad_admin',
+    });
+    expect(tooHigh.statusCode).toBe(400);
+    const count = await sql<{
+      n: number;
+    }>`select count(*)::int as n from staff_accounts where email in ('x@example.it', 'y@example.it')`.execute(
+      database.db,
+    );
+    expect(count.rows[0]!.n).toBe(0);
   });
 });

@@ -185,6 +185,23 @@ export const it = {
   'signin.failed.invalid': 'La risposta del gestore dell’identità digitale non è valida. Riprova.',
   'signin.retry': 'Riprova',
   'error.401.login': 'Accedi',
+  'staff.title': 'Invita un operatore',
+  'staff.lead':
+    'Crea l’account di una persona di un ente aderente: riceverà un link per scegliere la password e configurare l’app di autenticazione.',
+  'staff.ente': 'Ente',
+  'staff.name': 'Nome e cognome',
+  'staff.role': 'Ruolo',
+  'staff.areas': 'Aree di servizio (solo operatori, separate da virgola; vuoto = tutte)',
+  'staff.submit': 'Invita',
+  'staff.link': 'Invia alla persona questo link di attivazione, valido 7 giorni:',
+  'staff.granted': 'Ruolo aggiunto all’account esistente.',
+  'staff.invite': 'Invita un operatore',
+  'role.operator': 'Operatore',
+  'role.ente_admin': 'Amministratore dell’ente',
+  'role.sad_admin': 'Amministratore del Soggetto Aggregatore',
+  'role.data_publisher': 'Pubblicatore di dati',
+  'role.analyst': 'Analista',
+  'validation.required': 'Compila questo campo.',
   'test.environment': 'Ambiente dimostrativo con dati di esempio',
 } as const;
 
