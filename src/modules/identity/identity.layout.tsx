@@ -3,6 +3,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import type { PageContext } from '../../platform/layout/context.ts';
+import { Field } from '../../platform/layout/forms.tsx';
 import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
 
 export function Page({
@@ -37,3 +38,15 @@ export const send = (reply: FastifyReply, page: VNode, status = 200) =>
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 500 ? next : '/';
 }
+
+/** The field for a 6-digit code from an authenticator app. */
+export const CodeField = ({ label, error }: { label: string; error?: string }) => (
+  <Field
+    name="code"
+    label={label}
+    inputMode="numeric"
+    autocomplete="one-time-code"
+    maxLength={6}
+    error={error}
+  />
+);

@@ -7,7 +7,7 @@ import { PlatformErrors } from '../../platform/errors.ts';
 import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import { type CitizenLoginDeps, revokeProviderToken } from './citizen-login.ts';
 import { totpUri } from './credentials.ts';
-import { Page, safeNext, send } from './identity.layout.tsx';
+import { CodeField, Page, safeNext, send } from './identity.layout.tsx';
 import * as identity from './identity.service.ts';
 import { setSessionCookie } from './session-cookie.ts';
 
@@ -77,14 +77,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
         <p>{t('login.code.lead')}</p>
         <form method="post" action={`/accedi/operatori/codice?next=${encodeURIComponent(next)}`} novalidate>
           <CsrfField token={reply.generateCsrf()} />
-          <Field
-            name="code"
-            label={t('login.code')}
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={6}
-            error={error}
-          />
+          <CodeField label={t('login.code')} error={error} />
           <button class="btn btn-primary mt-4" type="submit">
             {t('login.submit')}
           </button>
@@ -220,14 +213,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
         <form method="post" action="/accedi/invito/codice" novalidate>
           <CsrfField token={csrf} />
           <input type="hidden" name="t" value={setup.token} />
-          <Field
-            name="code"
-            label={t('login.code')}
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            maxLength={6}
-            error={error}
-          />
+          <CodeField label={t('login.code')} error={error} />
           <button class="btn btn-primary mt-4" type="submit">
             {t('totp.submit')}
           </button>
