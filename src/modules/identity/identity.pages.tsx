@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { listSessions, SESSION_COOKIE } from '../../platform/auth/sessions.repo.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
-import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, Field, PostButton } from '../../platform/layout/forms.tsx';
 import { type CitizenLoginDeps, revokeProviderToken } from './citizen-login.ts';
 import { totpUri } from './credentials.ts';
 import { CodeField, Page, safeNext, send } from './identity.layout.tsx';
@@ -219,13 +219,14 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
           </button>
         </form>
         {setup.mayPostpone && (
-          <form method="post" action="/accedi/invito/dopo" class="mt-3">
-            <CsrfField token={csrf} />
-            <input type="hidden" name="t" value={setup.token} />
-            <button class="btn btn-outline-primary" type="submit">
-              {t('totp.later')}
-            </button>
-          </form>
+          <PostButton
+            action="/accedi/invito/dopo"
+            csrf={csrf}
+            label={t('totp.later')}
+            button="btn btn-outline-primary"
+            form="mt-3"
+            hidden={{ t: setup.token }}
+          />
         )}
       </Page>,
       error ? 400 : 200,
@@ -289,18 +290,20 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
       reply,
       <Page ctx={request.pageContext()} title={t('logout.title')}>
         <p>{t('logout.lead')}</p>
-        <form method="post" action="/esci" class="d-inline me-2">
-          <CsrfField token={csrf} />
-          <button class="btn btn-primary" type="submit">
-            {t('logout.here')}
-          </button>
-        </form>
-        <form method="post" action="/esci?ovunque=1" class="d-inline">
-          <CsrfField token={csrf} />
-          <button class="btn btn-outline-primary" type="submit">
-            {t('logout.everywhere')}
-          </button>
-        </form>
+        <PostButton
+          action="/esci"
+          csrf={csrf}
+          label={t('logout.here')}
+          button="btn btn-primary"
+          form="d-inline me-2"
+        />
+        <PostButton
+          action="/esci?ovunque=1"
+          csrf={csrf}
+          label={t('logout.everywhere')}
+          button="btn btn-outline-primary"
+          form="d-inline"
+        />
       </Page>,
     );
   });
@@ -350,12 +353,12 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
             ))}
           </tbody>
         </table>
-        <form method="post" action="/sessioni/altre">
-          <CsrfField token={reply.generateCsrf()} />
-          <button class="btn btn-outline-primary" type="submit">
-            {t('sessions.endOthers')}
-          </button>
-        </form>
+        <PostButton
+          action="/sessioni/altre"
+          csrf={reply.generateCsrf()}
+          label={t('sessions.endOthers')}
+          button="btn btn-outline-primary"
+        />
       </Page>,
     );
   });

@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { JobStatus } from '../../platform/db/tables.ts';
 import type { JobRow } from '../../platform/jobs/jobs.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
+import { PostButton } from '../../platform/layout/forms.tsx';
 import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
 import { displayName } from '../tenancy/index.ts';
 import * as service from './sad.service.ts';
@@ -50,12 +51,13 @@ function ConsolePage({
           {t('staff.invite')}
         </a>
       </p>
-      <form method="post" action="/sad/audit-check" class="mb-5">
-        <input type="hidden" name="_csrf" value={csrfToken} />
-        <button class="btn btn-primary" type="submit">
-          {t('sad.audit.check')}
-        </button>
-      </form>
+      <PostButton
+        action="/sad/audit-check"
+        csrf={csrfToken}
+        label={t('sad.audit.check')}
+        button="btn btn-primary"
+        form="mb-5"
+      />
     </Layout>
   );
 }
@@ -131,12 +133,12 @@ function JobsPage(props: {
                     <td>
                       {job.last_error ?? ''}
                       {job.status === 'dead' && (
-                        <form method="post" action={`/sad/jobs/${job.ente_id}/${job.id}/retry`}>
-                          <input type="hidden" name="_csrf" value={csrfToken} />
-                          <button class="btn btn-sm btn-outline-primary" type="submit">
-                            {t('sad.jobs.retry')}
-                          </button>
-                        </form>
+                        <PostButton
+                          action={`/sad/jobs/${job.ente_id}/${job.id}/retry`}
+                          csrf={csrfToken}
+                          label={t('sad.jobs.retry')}
+                          button="btn btn-sm btn-outline-primary"
+                        />
                       )}
                     </td>
                   </tr>

@@ -26,23 +26,11 @@ afterAll(async () => {
 });
 
 /** Posts a console form as the browser would: with the CSRF token and cookie of a freshly opened page. */
-async function postForm(cookies: Record<string, string>, url: string) {
-  const { token, cookies: withCsrf } = await csrf(cookies);
-  return built.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: `_csrf=${encodeURIComponent(token)}`,
-    cookies: withCsrf,
-  });
-}
-
-async function csrf(cookies: Record<string, string>) {
-  const res = await built.app.inject({ url: '/sad', cookies });
-  return {
-    token: /name="_csrf" value="([^"]+)"/.exec(res.body)![1]!,
-    cookies: { ...cookies, cz_csrf: res.cookies.find((c) => c.name === 'cz_csrf')!.value },
-  };
+async function postForm(session: Record<string, string>, url: string) {
+  const browser = new Browser(built.app);
+  browser.cookies = { ...session };
+  await browser.get('/sad');
+  return browser.post(url);
 }
 
 describe('SAD console', () => {

@@ -13,6 +13,7 @@ export {
   demoSeedPending,
   displayName,
   EnteDirectory,
+  enteForPath,
   getEnte,
   listEnti,
   onboardComune,
@@ -39,13 +40,4 @@ export async function tenancyModule(app: FastifyInstance, deps: TenancyDeps): Pr
 
   await tenancyRoutes(app, { ...deps, refreshHosts: refresh });
   await tenancyPages(app, deps);
-}
-
-/** The ente a path belongs to (its first segment), or the first SAD: where a login's audit event goes. */
-export async function enteForPath(db: Db, directory: service.EnteDirectory, path: string): Promise<string> {
-  const slug = path.split(/[/?#]/)[1] ?? '';
-  const found = /^[a-z0-9-]{1,63}$/.test(slug) ? await directory.bySlug(slug) : null;
-  if (found) return found.ente.id;
-  const { items } = await service.listEnti(db, { kind: 'sad', limit: 1, offset: 0 });
-  return items[0]!.id;
 }

@@ -1,6 +1,13 @@
 // The ente admin's form, used as a browser would: GET the form (CSRF token + cookie), POST it back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enteId, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import {
+  Browser,
+  enteId,
+  sessionAs,
+  type TestDatabase,
+  testApp,
+  testDatabase,
+} from '../../../test/support.ts';
 
 let database: TestDatabase;
 let app: Awaited<ReturnType<typeof testApp>>['app'];
@@ -16,21 +23,13 @@ afterAll(async () => {
   await database.close();
 });
 
-async function openForm(cookies: Record<string, string>) {
-  const res = await app.inject({ url: '/cona/admin/ente', cookies });
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  const csrfCookie = res.cookies.find((c) => c.name === 'cz_csrf');
-  return { res, token: token!, cookies: { ...cookies, cz_csrf: csrfCookie!.value } };
+/** The admin form opened in a browser signed in with `session` (cookies and CSRF token kept). */
+async function openForm(session: Record<string, string>) {
+  const browser = new Browser(app);
+  browser.cookies = { ...session };
+  await browser.get('/cona/admin/ente');
+  return browser;
 }
-
-const post = (cookies: Record<string, string>, fields: Record<string, string>) =>
-  app.inject({
-    method: 'POST',
-    url: '/cona/admin/ente',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(fields).toString(),
-    cookies,
-  });
 
 describe('ente admin form', () => {
   it('is only for the ente admin', async () => {
@@ -43,9 +42,8 @@ describe('ente admin form', () => {
 
   it('shows each error next to its field, keeps the input, and saves nothing', async () => {
     const session = await sessionAs(database, 'admin-cona', [{ role: 'ente_admin', enteId: cona }]);
-    const { token, cookies } = await openForm(session);
-    const res = await post(cookies, {
-      _csrf: token,
+    const browser = await openForm(session);
+    const res = await browser.post('/cona/admin/ente', {
       email: 'wrong',
       phone: '12',
       fiscalCode: '00000000001',
@@ -66,9 +64,8 @@ describe('ente admin form', () => {
 
   it('saves valid data, redirects, and the portal footer shows it', async () => {
     const session = await sessionAs(database, 'admin-cona-2', [{ role: 'ente_admin', enteId: cona }]);
-    const { token, cookies } = await openForm(session);
-    const res = await post(cookies, {
-      _csrf: token,
+    const browser = await openForm(session);
+    const res = await browser.post('/cona/admin/ente', {
       email: 'info@comune.example.it',
       address: 'Piazza Italia 1, Cona',
       primaryColor: '#1a4d2e',
@@ -84,8 +81,8 @@ describe('ente admin form', () => {
 
   it('rejects a post with a token from another form session', async () => {
     const session = await sessionAs(database, 'admin-cona-3', [{ role: 'ente_admin', enteId: cona }]);
-    const { cookies } = await openForm(session);
-    const res = await post(cookies, { _csrf: 'not-the-token', email: 'x@example.it' });
+    const browser = await openForm(session);
+    const res = await browser.post('/cona/admin/ente', { _csrf: 'not-the-token', email: 'x@example.it' });
     expect(res.statusCode).toBe(403);
   });
 });

@@ -291,3 +291,12 @@ export async function getEnte(db: Db, id: string): Promise<{ ente: Ente; hosts: 
 
 export const getBoundary = repo.findBoundary;
 export const allHosts = repo.allHosts;
+
+/** The ente a path belongs to (its first segment), or the first SAD: where a login's audit event goes. */
+export async function enteForPath(db: Db, directory: EnteDirectory, path: string): Promise<string> {
+  const slug = path.split(/[/?#]/)[1] ?? '';
+  const found = /^[a-z0-9-]{1,63}$/.test(slug) ? await directory.bySlug(slug) : null;
+  if (found) return found.ente.id;
+  const { items } = await repo.list(db, { kind: 'sad', limit: 1, offset: 0 });
+  return items[0]!.id;
+}

@@ -68,7 +68,7 @@ function mapError(error: FastifyError | AppError): Mapped {
 export function sendError(request: FastifyRequest, reply: FastifyReply, mapped: Mapped) {
   if (mapped.headers) reply.headers(mapped.headers);
   reply.code(mapped.status);
-  if (isApiPath(request.url) || !request.pageContext) {
+  if (isApiPath(request.url)) {
     return reply.type('application/problem+json').send(
       problem(mapped.status, mapped.code, mapped.detail, {
         instance: request.url.split('?')[0],

@@ -75,3 +75,27 @@ export function ErrorSummary({
 }
 
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
+
+/** A form that is a single button: posts to `action` with the CSRF token and any hidden fields. */
+export function PostButton(props: {
+  action: string;
+  csrf: string;
+  label: string;
+  /** Classes of the button (Bootstrap Italia), e.g. 'btn btn-primary'. */
+  button: string;
+  /** Classes of the form, for its placement. */
+  form?: string;
+  hidden?: Record<string, string>;
+}) {
+  return (
+    <form method="post" action={props.action} class={props.form}>
+      <CsrfField token={props.csrf} />
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button class={props.button} type="submit">
+        {props.label}
+      </button>
+    </form>
+  );
+}

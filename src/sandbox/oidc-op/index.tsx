@@ -5,6 +5,8 @@ import { type JWK, SignJWT } from 'jose';
 import type Provider from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
 import type { KeyPair } from '../../platform/keys.ts';
+import { CsrfField, PostButton } from '../../platform/layout/forms.tsx';
+import { renderPage } from '../../platform/layout/Layout.tsx';
 import { demoCitizens, findCitizen } from './people.ts';
 import { createProvider, SPID_ACR } from './provider.ts';
 import { trustAnchor } from './trust-anchor.ts';
@@ -27,11 +29,62 @@ export const trustAnchorId = (publicUrl: string) => `${publicUrl}/sandbox/ta`;
 export const SANDBOX_PROVIDERS = { spid: 'SPID', cie: 'CIE' } as const;
 export type SandboxProvider = keyof typeof SANDBOX_PROVIDERS;
 
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+/** The test provider's login page: the tester picks one of the synthetic citizens, or cancels. */
+function LoginPage({
+  provider,
+  action,
+  acr,
+  csrf,
+}: {
+  provider: string;
+  action: string;
+  acr: string;
+  csrf: string;
+}) {
+  return (
+    <html lang="it">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${provider} – ambiente di test`}</title>
+        <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css" />
+        <link rel="stylesheet" href="/static/fonts.css" />
+        <link rel="stylesheet" href="/static/convergenza.css" />
+      </head>
+      <body>
+        <div class="demo-banner" role="note">
+          Ambiente di test: identity provider {provider} simulato, con persone fittizie
+        </div>
+        <main class="container my-5">
+          <h1>Entra con {provider} – ambiente di test</h1>
+          <p>
+            Livello richiesto: <code>{acr}</code>. Scegli la persona con cui accedere:
+          </p>
+          <ul class="list-unstyled">
+            {demoCitizens().map((p) => (
+              <li class="mb-2">
+                <form method="post" action={action}>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="person" value={p.id} />
+                  <button class="btn btn-outline-primary" type="submit" data-person={p.id}>
+                    {p.given_name} {p.family_name} – {p.fiscal_code ?? ''}
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+          <PostButton
+            action={action}
+            csrf={csrf}
+            label="Annulla l'accesso"
+            button="btn btn-link"
+            hidden={{ person: '' }}
+          />
+        </main>
+      </body>
+    </html>
   );
+}
 
 export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): Promise<void> {
   const providers = new Map<SandboxProvider, Promise<Provider>>();
@@ -119,24 +172,15 @@ export async function oidcSandbox(app: FastifyInstance, deps: OidcSandboxDeps): 
       const provider = await providerFor(name);
       const details = await provider.interactionDetails(request.raw, reply.raw);
       const acr = String(details.params.acr_values ?? SPID_ACR[1]).split(' ')[0];
-      const csrf = reply.generateCsrf();
-      const rows = demoCitizens()
-        .map(
-          (
-            p,
-          ) => `<li class="mb-2"><form method="post" action="${prefix}/interaction/${escapeHtml(details.uid)}">
-<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="person" value="${escapeHtml(p.id)}">
-<button class="btn btn-outline-primary" type="submit" data-person="${escapeHtml(p.id)}">${escapeHtml(p.given_name)} ${escapeHtml(p.family_name)} – ${escapeHtml(p.fiscal_code ?? '')}</button></form></li>`,
-        )
-        .join('');
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-      return `<!doctype html><html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${SANDBOX_PROVIDERS[name]} – ambiente di test</title><link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css"><link rel="stylesheet" href="/static/fonts.css"><link rel="stylesheet" href="/static/convergenza.css"></head>
-<body><div class="demo-banner" role="note">Ambiente di test: identity provider ${SANDBOX_PROVIDERS[name]} simulato, con persone fittizie</div>
-<main class="container my-5"><h1>Entra con ${SANDBOX_PROVIDERS[name]} – ambiente di test</h1>
-<p>Livello richiesto: <code>${escapeHtml(acr ?? '')}</code>. Scegli la persona con cui accedere:</p><ul class="list-unstyled">${rows}</ul>
-<form method="post" action="${prefix}/interaction/${escapeHtml(details.uid)}"><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}"><input type="hidden" name="person" value="">
-<button class="btn btn-link" type="submit">Annulla l'accesso</button></form></main></body></html>`;
+      return renderPage(
+        <LoginPage
+          provider={SANDBOX_PROVIDERS[name]}
+          action={`${prefix}/interaction/${details.uid}`}
+          acr={acr ?? ''}
+          csrf={reply.generateCsrf()}
+        />,
+      );
     });
 
     app.post(`${prefix}/interaction/:uid`, { schema: { hide: true } }, async (request, reply) => {
