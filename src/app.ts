@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerApiConventions } from './platform/http/api.ts';
 import { registerErrorHandling } from './platform/http/error-handler.tsx';
@@ -13,9 +13,12 @@ import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
 import type { ClientMetadata } from 'oidc-provider';
 import {
+  createServiceProvider,
+  enterpriseRedirectUri,
   entityConfiguration,
   identityModule,
   type OidcProviderConfig,
+  parseIdpMetadata,
   RelyingParty,
   type RpOptions,
   rpMetadata,
@@ -24,6 +27,8 @@ import { sadModule } from './modules/sad/index.ts';
 import { EnteDirectory, enteForPath, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
 import { platformKeyPair } from './platform/keys.ts';
+import { type MailTransport, registerMailDelivery } from './platform/mail/mail.ts';
+import { smtpTransport } from './platform/mail/smtp.ts';
 import { platformSecret } from './platform/secrets.repo.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -116,6 +121,19 @@ export async function buildApp(
     onError: (job, error) =>
       app.log.warn({ queue: job.queue, jobId: job.id, err: error.message }, 'job failed'),
   });
+  // E-mail goes to the SMTP server; without one (allowed only with the sandbox on: see config.ts) to the
+  // sandbox's test mailbox, loaded only then, like the test identity providers below.
+  let mailTransport: MailTransport;
+  if (config.mail.smtpUrl) {
+    mailTransport = smtpTransport(config.mail.smtpUrl);
+  } else if (config.sandbox) {
+    const { sandboxMailbox } = await import('./sandbox/mailbox/index.tsx');
+    mailTransport = sandboxMailbox(app, { db });
+  } else {
+    throw new ConfigError('SMTP_URL is required when SANDBOX=false');
+  }
+  registerMailDelivery(worker, { db, transport: mailTransport, from: config.mail.from });
+  app.addHook('onClose', async () => mailTransport.close?.());
   const directory = new EnteDirectory(db);
   const sealKey = await platformSecret(db, 'seal');
   // SPID/CIE providers are trusted through the federation: the sandbox's test trust anchor in the demo,
@@ -140,6 +158,17 @@ export async function buildApp(
     key: await platformKeyPair(db, 'rp-federation', 'RS256'),
   };
   const rpEntityConfiguration = () => entityConfiguration(rpKeys, federation);
+  // SPID over SAML: the registry's identity providers, and the test provider when the sandbox is on.
+  const samlSandbox = config.sandbox ? await import('./sandbox/saml-idp/index.tsx') : null;
+  const samlIdpKeys = samlSandbox ? await samlSandbox.samlSandboxKeys(db) : null;
+  const sp = await createServiceProvider(
+    db,
+    config.spidSaml,
+    config.publicUrl,
+    samlSandbox && samlIdpKeys
+      ? parseIdpMetadata(samlSandbox.samlSandboxMetadata({ publicUrl: config.publicUrl, ...samlIdpKeys }))
+      : [],
+  );
   await identityModule(app, {
     db,
     sealKey,
@@ -149,7 +178,22 @@ export async function buildApp(
     rp,
     entityConfiguration: rpEntityConfiguration,
     enteForPath: (path) => enteForPath(db, directory, path),
+    ...(sp ? { sp } : {}),
+    directory,
+    allowHttpIssuers: config.sandbox,
   });
+  if (samlSandbox && samlIdpKeys && sp) {
+    await samlSandbox.samlSandbox(app, {
+      publicUrl: config.publicUrl,
+      ...samlIdpKeys,
+      sp: {
+        entityId: sp.options.entityId,
+        acsUrl: sp.options.acsUrl,
+        certPem: sp.options.certPem,
+        attributes: sp.options.attributes,
+      },
+    });
+  }
   if (sandboxAnchorKey) {
     // Loaded only when on: production never loads the sandbox or its test provider library.
     const { oidcSandbox } = await import('./sandbox/oidc-op/index.tsx');
@@ -163,11 +207,22 @@ export async function buildApp(
       relyingParty: { id: `${config.publicUrl}/oidc/rp`, entityConfiguration: rpEntityConfiguration },
     });
   }
+  if (config.sandbox) {
+    // The test identity provider of an ente, for operators' enterprise login (loaded only when on).
+    const { enterpriseSandbox } = await import('./sandbox/enterprise-op/index.tsx');
+    await enterpriseSandbox(app, {
+      publicUrl: config.publicUrl,
+      signingKey: (await platformKeyPair(db, 'sandbox-enterprise-op-signing', 'RS256')).privateJwk,
+      cookieKey: await platformSecret(db, 'sandbox-op-cookie'),
+      clientSecret: await platformSecret(db, 'sandbox-enterprise-client'),
+      redirectUri: enterpriseRedirectUri(config.publicUrl),
+    });
+  }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
   await sadModule(app, {
     db,
     worker,
-    identity: { db, sealKey, timeouts: config.session },
+    identity: { db, sealKey, timeouts: config.session, publicUrl: config.publicUrl },
     publicUrl: config.publicUrl,
   });
 

@@ -39,8 +39,29 @@ export interface Config {
     /** The trust anchor SPID/CIE providers are verified against (id and public keys), when not the sandbox's. */
     trustAnchor: { id: string; jwks: { keys: Record<string, unknown>[] } } | null;
   };
+  /**
+   * SPID over SAML 2.0: the service provider's identity (public-sector SP, Avviso 29 v3), its key and
+   * certificate files (generated and kept in the database when absent), and the identity providers'
+   * metadata file (the SPID registry's aggregated metadata).
+   */
+  spidSaml: {
+    entityId: string;
+    ipaCode: string;
+    organizationName: string;
+    email: string;
+    phone: string | null;
+    locality: string;
+    keyFile: string | null;
+    certFile: string | null;
+    idpMetadataFile: string | null;
+  };
   /** Secret for signed cookies; when absent one is generated and kept in the database. */
   cookieSecret: string | null;
+  /**
+   * Outgoing e-mail: the SMTP server (smtp:// or smtps:// URL) and the sender. Without a server the
+   * sandbox's test mailbox receives the mail, which is allowed only with the sandbox on.
+   */
+  mail: { smtpUrl: string | null; from: string };
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +106,31 @@ function trustMarks(raw: string | undefined): { id: string; trust_mark: string }
   throw new ConfigError('FEDERATION_TRUST_MARKS must be a JSON array of {"id", "trust_mark"} objects');
 }
 
+function mailSettings(env: Env, sandbox: boolean, publicUrl: string): Config['mail'] {
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl === null && !sandbox) {
+    throw new ConfigError(
+      'SMTP_URL is required when SANDBOX=false: the platform sends e-mail (invitations, password reset, ' +
+        'e-mail verification) through it, e.g. smtps://user:password@smtp.example.it:465',
+    );
+  }
+  if (smtpUrl !== null) {
+    let protocol = '';
+    try {
+      protocol = new URL(smtpUrl).protocol;
+    } catch {}
+    // The URL may hold a password: never repeat it in the message.
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+      throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+    }
+  }
+  const from = env.MAIL_FROM || `Convergenza <noreply@${new URL(publicUrl).hostname}>`;
+  if (!/^([^<>\r\n]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/.test(from)) {
+    throw new ConfigError(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
+  }
+  return Object.freeze({ smtpUrl, from });
+}
+
 function trustAnchor(id: string | undefined, jwks: string | undefined) {
   if (!id && !jwks) return null;
   try {
@@ -108,6 +154,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const demoSeed = (env.DEMO_SEED || 'venezia') as Config['demoSeed'];
   if (demoSeed !== 'none' && !AGGREGATIONS.includes(demoSeed)) {
     throw new ConfigError(`DEMO_SEED must be one of none, ${AGGREGATIONS.join(', ')}; got "${demoSeed}"`);
+  }
+  const sandbox = bool(env, 'SANDBOX', true);
+  const mail = mailSettings(env, sandbox, publicUrl);
+  if (env.SPID_IDP_METADATA_FILE && !sandbox && !env.SPID_SP_IPA_CODE) {
+    throw new ConfigError(
+      'SPID_SP_IPA_CODE is required with SPID_IDP_METADATA_FILE (SPID service provider metadata)',
+    );
   }
   const cookieSecret = env.COOKIE_SECRET || null;
   if (cookieSecret !== null && cookieSecret.length < 32) {
@@ -133,7 +186,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       pollMs: int(env, 'JOBS_POLL_MS', 1000, 10),
       concurrency: int(env, 'JOBS_CONCURRENCY', 4, 1),
     }),
-    sandbox: bool(env, 'SANDBOX', true),
+    sandbox,
     oidcIssuers: Object.freeze({ spid: env.SPID_OIDC_ISSUER || null, cie: env.CIE_OIDC_ISSUER || null }),
     federation: Object.freeze({
       organizationName: env.FEDERATION_ORGANIZATION_NAME || 'Convergenza',
@@ -146,7 +199,19 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       idleSeconds: int(env, 'SESSION_IDLE_MINUTES', 30, 1) * 60,
       absoluteSeconds: int(env, 'SESSION_ABSOLUTE_HOURS', 8, 1) * 3600,
     }),
+    spidSaml: Object.freeze({
+      entityId: env.SPID_SP_ENTITY_ID || publicUrl,
+      ipaCode: env.SPID_SP_IPA_CODE || 'demo_sad',
+      organizationName: env.SPID_SP_ORGANIZATION_NAME || env.FEDERATION_ORGANIZATION_NAME || 'Convergenza',
+      email: env.SPID_SP_EMAIL || `spid@${new URL(publicUrl).hostname}`,
+      phone: env.SPID_SP_PHONE || null,
+      locality: env.SPID_SP_LOCALITY || 'Venezia',
+      keyFile: env.SPID_SP_KEY_FILE || null,
+      certFile: env.SPID_SP_CERT_FILE || null,
+      idpMetadataFile: env.SPID_IDP_METADATA_FILE || null,
+    }),
     cookieSecret,
+    mail,
   });
 }
 

@@ -174,7 +174,13 @@ async function run(argv: string[]): Promise<number> {
         }
         const ente = await findEnteRef(database.db, values.ente);
         const { invitation } = await inviteStaff(
-          { db: database.db, sealKey: await platformSecret(database.db, 'seal'), timeouts: config.session },
+          {
+            db: database.db,
+            sealKey: await platformSecret(database.db, 'seal'),
+            timeouts: config.session,
+            // The link is also e-mailed (queued: a running server's worker delivers it).
+            publicUrl: config.publicUrl,
+          },
           'system:cli',
           {
             email: values.email,

@@ -36,7 +36,7 @@ export async function beginCitizenLogin(
 }
 
 export type CitizenLoginResult =
-  | { kind: 'signed-in'; session: string; principal: Principal; next: string }
+  | { kind: 'signed-in'; session: string; principal: Principal; next: string; lang: 'it' | 'en' }
   | { kind: 'failed'; reason: 'expired' | 'denied' | 'invalid'; next: string };
 
 export async function completeCitizenLogin(
@@ -67,23 +67,41 @@ export async function completeCitizenLogin(
     });
     return { kind: 'failed', reason: 'invalid', next: pending.next };
   }
-  const { claims } = verified;
-  const displayName = [claims.givenName, claims.familyName].filter(Boolean).join(' ') || 'Cittadino';
-  const userId = await repo.upsertCitizen(
-    deps.db,
-    { provider: `oidc:${deps.rp.issuerOf(pending.provider)}`, subject: verified.subject },
-    { displayName, ...claims },
-  );
-  const principal: Principal = { subject: userId, userId, displayName, grants: [{ role: 'citizen' }] };
-  const method = `${pending.provider}-oidc`;
-  const { token } = await createSession(deps.db, { principal, userId, method, userAgent }, deps.timeouts);
+  const { token, principal, lang } = await openCitizenSession(deps, {
+    enteId,
+    identity: { provider: `oidc:${deps.rp.issuerOf(pending.provider)}`, subject: verified.subject },
+    claims: verified.claims,
+    method: `${pending.provider}-oidc`,
+    acr: verified.acr,
+    userAgent,
+  });
   await setProviderToken(
     deps.db,
     token,
     seal(JSON.stringify({ provider: pending.provider, accessToken: verified.accessToken }), deps.sealKey),
   );
-  await auditLogin(deps, enteId, 'auth.login', userId, { method, acr: verified.acr });
-  return { kind: 'signed-in', session: token, principal, next: pending.next };
+  return { kind: 'signed-in', session: token, principal, next: pending.next, lang };
+}
+
+/** Finds or creates the citizen by (provider, subject), opens the session and audits the login. */
+export async function openCitizenSession(
+  deps: IdentityDeps,
+  login: {
+    enteId: string;
+    identity: { provider: string; subject: string };
+    claims: Parameters<typeof repo.upsertCitizen>[2] extends infer P ? Omit<P, 'displayName'> : never;
+    method: string;
+    acr: string | undefined;
+    userAgent: string | undefined;
+  },
+): Promise<{ token: string; principal: Principal; lang: 'it' | 'en' }> {
+  const { claims, method, userAgent } = login;
+  const displayName = [claims.givenName, claims.familyName].filter(Boolean).join(' ') || 'Cittadino';
+  const userId = await repo.upsertCitizen(deps.db, login.identity, { displayName, ...claims });
+  const principal: Principal = { subject: userId, userId, displayName, grants: [{ role: 'citizen' }] };
+  const { token } = await createSession(deps.db, { principal, userId, method, userAgent }, deps.timeouts);
+  await auditLogin(deps, login.enteId, 'auth.login', userId, { method, acr: login.acr });
+  return { token, principal, lang: await repo.userLang(deps.db, userId) };
 }
 
 /** Revokes the provider's access token of a citizen session (best effort: logout goes on anyway). */
@@ -102,8 +120,8 @@ export async function revokeProviderToken(deps: CitizenLoginDeps, sessionId: str
   }
 }
 
-async function auditLogin(
-  deps: CitizenLoginDeps,
+export async function auditLogin(
+  deps: IdentityDeps,
   enteId: string,
   action: string,
   userId: string | null,

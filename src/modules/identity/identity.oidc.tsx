@@ -1,7 +1,10 @@
 // Citizens' login pages: the choice of SPID or CIE, the hand-off to the provider and the return.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setLangCookie } from '../../platform/http/request-context.ts';
 import { beginCitizenLogin, type CitizenLoginDeps, completeCitizenLogin } from './citizen-login.ts';
 import { Page, safeNext, send } from './identity.layout.tsx';
+import { SpidButton } from './identity.saml.tsx';
+import type { SpidServiceProvider } from './saml/service-provider.ts';
 import { setSessionCookie } from './session-cookie.ts';
 
 const PENDING_COOKIE = 'cz_oidc';
@@ -12,6 +15,8 @@ export function citizenLoginPages(
     publicUrl: string;
     secureCookies: boolean;
     entityConfiguration: () => Promise<string>;
+    /** SPID over SAML, when identity providers are configured. */
+    sp?: SpidServiceProvider;
   },
 ) {
   const hide = { schema: { hide: true } };
@@ -28,22 +33,26 @@ export function citizenLoginPages(
   app.get('/accedi', hide, (request, reply) => {
     const { t } = request;
     const next = encodeURIComponent(nextOf(request));
+    // The level of assurance a service asks for (SpidL1–3, default 2) goes on to the chosen provider.
+    const livello = (request.query as { livello?: string }).livello;
+    const query = `next=${next}${livello && /^[123]$/.test(livello) ? `&livello=${livello}` : ''}`;
     return send(
       reply,
       <Page ctx={request.pageContext()} title={t('signin.title')}>
         <p>{t('signin.lead')}</p>
-        <p>
-          {deps.rp.provider('spid') && (
-            <a class="btn btn-primary me-2 mb-2" href={`/accedi/spid?next=${next}`} data-provider="spid">
-              {t('signin.spid')}
-            </a>
+        <div class="d-flex flex-wrap align-items-start">
+          {(deps.sp?.idps.length || deps.rp.provider('spid')) && (
+            <SpidButton t={t} sp={deps.sp} query={query} oidc={!!deps.rp.provider('spid')} />
           )}
           {deps.rp.provider('cie') && (
-            <a class="btn btn-primary mb-2" href={`/accedi/cie?next=${next}`} data-provider="cie">
+            <a class="btn btn-primary mb-3 cie-button" href={`/accedi/cie?${query}`} data-provider="cie">
+              <span class="spid-button-mark" aria-hidden="true">
+                CIE
+              </span>
               {t('signin.cie')}
             </a>
           )}
-        </p>
+        </div>
         <p>
           <a href={`/accedi/operatori?next=${next}`}>{t('signin.staff')}</a>
         </p>
@@ -82,6 +91,8 @@ export function citizenLoginPages(
     reply.clearCookie(PENDING_COOKIE, { path: '/accedi/oidc' });
     if (result.kind === 'signed-in') {
       await setSessionCookie(request, reply, deps, result.session);
+      // The language the citizen chose on the profile follows them to a new device.
+      if (result.lang !== request.lang) setLangCookie(reply, result.lang, deps.secureCookies);
       return reply.redirect(result.next, 303);
     }
     const { t } = request;

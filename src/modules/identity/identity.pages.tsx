@@ -11,7 +11,7 @@ import { CodeField, Page, safeNext, send } from './identity.layout.tsx';
 import * as identity from './identity.service.ts';
 import { setSessionCookie } from './session-cookie.ts';
 
-const CHALLENGE_COOKIE = 'cz_challenge';
+export const CHALLENGE_COOKIE = 'cz_challenge';
 
 export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { secureCookies: boolean }) {
   const hide = { schema: { hide: true } };
@@ -63,6 +63,12 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
             {t('login.submit')}
           </button>
         </form>
+        <p class="mt-4">
+          <a href="/accedi/operatori/password-dimenticata">{t('login.forgot')}</a>
+        </p>
+        <p class="mt-4">
+          <a href={`/accedi/operatori/ente?next=${encodeURIComponent(next)}`}>{t('enterprise.signin')}</a>
+        </p>
       </Page>,
       status,
     );
@@ -313,7 +319,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
       const everywhere = (request.query as { ovunque?: string }).ovunque === '1';
       // Citizens: the provider's token is revoked first (SPID: this also ends the provider's session).
       if (request.principal.sessionId) await revokeProviderToken(deps, request.principal.sessionId);
-      await identity.logout(deps, request.principal, everywhere);
+      await identity.logout(deps, request.principal, everywhere, () => deps.enteForPath('/'));
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/esci', 303);
@@ -359,6 +365,11 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
           label={t('sessions.endOthers')}
           button="btn btn-outline-primary"
         />
+        {principal.grants.some((g) => g.role === 'citizen') && (
+          <p class="mt-4">
+            <a href="/profilo">{t('profile.title')}</a>
+          </p>
+        )}
       </Page>,
     );
   });

@@ -231,6 +231,12 @@ export async function upsertCitizen(
   return user.id;
 }
 
+/** The user's preferred language (set on the profile page). */
+export async function userLang(db: AnyDb, userId: string): Promise<'it' | 'en'> {
+  const row = await q(db).selectFrom('users').select('lang').where('id', '=', userId).executeTakeFirst();
+  return row?.lang ?? 'it';
+}
+
 export async function insertPendingLogin(
   db: AnyDb,
   token: string,

@@ -14,6 +14,7 @@ import {
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
+import { isMailAddress, sendMail } from '../../platform/mail/mail.ts';
 import {
   hashPassword,
   lockoutSeconds,
@@ -24,6 +25,7 @@ import {
   unseal,
   verifyPassword,
 } from './credentials.ts';
+import { identityMail, invitationUrl } from './identity.mails.ts';
 import * as repo from './identity.repo.ts';
 import type { StaffAccount, StaffRole } from './identity.schema.ts';
 
@@ -37,6 +39,8 @@ export interface IdentityDeps {
   /** Key material that seals TOTP secrets at rest. */
   sealKey: string;
   timeouts: SessionTimeouts;
+  /** The site's address, for the links that e-mails carry (invitations are e-mailed when it is known). */
+  publicUrl?: string;
 }
 
 export interface InviteInput {
@@ -55,9 +59,9 @@ export async function inviteStaff(
   deps: IdentityDeps,
   actor: string,
   input: InviteInput,
-): Promise<{ userId: string; invitation: string | null }> {
+): Promise<{ userId: string; invitation: string | null; mailed: boolean }> {
   const email = input.email.trim();
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]{2,}$/.test(email)) {
+  if (!isMailAddress(email)) {
     throw PlatformErrors.validation([{ field: 'email', message: 'is not an e-mail address' }]);
   }
   const result = await deps.db.transaction().execute(async (trx) => {
@@ -75,6 +79,11 @@ export async function inviteStaff(
         userId,
         ttlSeconds: INVITATION_TTL,
       });
+      if (deps.publicUrl) {
+        const link = invitationUrl(deps.publicUrl, invitation);
+        const mail = identityMail('invitation', 'it', { name: input.displayName, link });
+        await sendMail(trx, { enteId: input.enteId, to: email, ...mail });
+      }
     }
     await recordAudit(trx, {
       enteId: input.enteId,
@@ -84,7 +93,7 @@ export async function inviteStaff(
       targetId: userId,
       content: { role: input.role, areas: input.areas ?? null },
     });
-    return { userId, invitation };
+    return { userId, invitation, mailed: invitation !== null && deps.publicUrl !== undefined };
   });
   await updateSessionGrants(deps.db, result.userId, await repo.grantsOf(deps.db, result.userId));
   return result;
@@ -219,14 +228,36 @@ export async function totpLogin(
   if (!(await repo.consumeToken(deps.db, challenge, 'totp-challenge')))
     throw IdentityErrors.challengeInvalid();
   await repo.updateStaff(deps.db, account.userId, { failed_logins: 0, locked_until: null });
-  return { kind: 'signed-in', ...(await startSession(deps, account, 'password+totp', userAgent)) };
+  // The first factor was the password, or the ente's identity provider (enterprise-login.ts).
+  const first = live?.data.method === 'enterprise-oidc' ? 'enterprise-oidc' : 'password';
+  return { kind: 'signed-in', ...(await startSession(deps, account, `${first}+totp`, userAgent)) };
 }
 
-/** Ends this session, or every session of the user. */
-export async function logout(deps: IdentityDeps, principal: Principal, everywhere: boolean): Promise<void> {
+/**
+ * Ends this session, or every session of the user. A citizen has no home ente: the logout goes to the
+ * chain `citizenChain` names (the SAD's, as for a login that did not start from an ente's page).
+ */
+export async function logout(
+  deps: IdentityDeps,
+  principal: Principal,
+  everywhere: boolean,
+  citizenChain?: () => Promise<string>,
+): Promise<void> {
   if (everywhere && principal.userId) await endUserSessions(deps.db, principal.userId);
   else if (principal.sessionId) await endSession(deps.db, principal.sessionId);
-  await auditUser(deps, principal, everywhere ? 'auth.logout-everywhere' : 'auth.logout');
+  const action = everywhere ? 'auth.logout-everywhere' : 'auth.logout';
+  const citizen = principal.userId && principal.grants.some((g) => g.role === 'citizen');
+  if (!citizen || !citizenChain) return auditUser(deps, principal, action);
+  const enteId = await citizenChain();
+  await withTenant(deps.db, enteId, (trx) =>
+    recordAudit(trx, {
+      enteId,
+      actor: principal.userId!,
+      action,
+      targetType: 'user',
+      targetId: principal.userId!,
+    }),
+  );
 }
 
 /** Ends every other session of the user (a lost phone, a shared computer). */
@@ -284,7 +315,14 @@ async function failed(
   return wait > 0 ? { kind: 'locked', retryAfterSeconds: wait } : { kind: 'invalid' };
 }
 
-async function startSession(deps: IdentityDeps, account: StaffAccount, method: string, userAgent?: string) {
+/** Opens a session for a staff account that has proved who it is; `identity` is what it logged in with. */
+export async function startSession(
+  deps: IdentityDeps,
+  account: StaffAccount,
+  method: string,
+  userAgent?: string,
+  identity = { provider: 'local', subject: account.email.toLowerCase() },
+) {
   const grants = await repo.grantsOf(deps.db, account.userId);
   const principal: Principal = {
     subject: account.userId,
@@ -297,7 +335,7 @@ async function startSession(deps: IdentityDeps, account: StaffAccount, method: s
     { principal, userId: account.userId, method, userAgent },
     deps.timeouts,
   );
-  await repo.touchIdentity(deps.db, 'local', account.email.toLowerCase());
+  await repo.touchIdentity(deps.db, identity.provider, identity.subject);
   await audit(deps, account, 'auth.login', { method });
   return { session: token, principal };
 }

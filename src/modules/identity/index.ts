@@ -1,10 +1,20 @@
 // The identity module: staff accounts (password + TOTP), sessions pages; citizens' SPID/CIE login
 // arrives here too.
 import type { FastifyInstance } from 'fastify';
+import type { EnteDirectory } from '../tenancy/index.ts';
 import type { CitizenLoginDeps } from './citizen-login.ts';
+import { EnterpriseClients } from './enterprise-login.ts';
+import { enterprisePages } from './identity.enterprise.tsx';
 import { citizenLoginPages } from './identity.oidc.tsx';
 import { identityPages } from './identity.pages.tsx';
+import { passwordResetPages } from './identity.password-reset.tsx';
+import { profilePages } from './identity.profile.tsx';
+import { samlLoginPages } from './identity.saml.tsx';
+import { staffAdminPages } from './identity.staff-admin.tsx';
+import type { SpidServiceProvider } from './saml/service-provider.ts';
 
+export { enterpriseRedirectUri } from './enterprise-login.ts';
+export { invitationUrl } from './identity.mails.ts';
 export type { StaffRole } from './identity.schema.ts';
 export type { IdentityDeps } from './identity.service.ts';
 export { inviteStaff } from './identity.service.ts';
@@ -15,6 +25,10 @@ export {
   type RpOptions,
   rpMetadata,
 } from './oidc-rp.ts';
+export { type IdentityProvider, parseIdpMetadata } from './saml/idp-metadata.ts';
+export { DEFAULT_ATTRIBUTES, SpidServiceProvider } from './saml/service-provider.ts';
+export { createServiceProvider } from './saml/setup.ts';
+export { createSpCertificate } from './saml/sp-certificate.ts';
 
 export async function identityModule(
   app: FastifyInstance,
@@ -22,11 +36,17 @@ export async function identityModule(
     publicUrl: string;
     secureCookies: boolean;
     entityConfiguration: () => Promise<string>;
+    sp?: SpidServiceProvider;
+    directory: EnteDirectory;
+    /** Plain-http enterprise identity providers (the sandbox's); never in production. */
+    allowHttpIssuers: boolean;
   },
 ): Promise<void> {
   identityPages(app, deps);
   citizenLoginPages(app, deps);
+  staffAdminPages(app, deps);
+  enterprisePages(app, { ...deps, clients: new EnterpriseClients(deps) });
+  profilePages(app, deps);
+  passwordResetPages(app, deps);
+  if (deps.sp) samlLoginPages(app, { ...deps, sp: deps.sp });
 }
-
-/** The address of the page where an invited person activates the account. */
-export const invitationUrl = (publicUrl: string, token: string) => `${publicUrl}/accedi/invito?t=${token}`;

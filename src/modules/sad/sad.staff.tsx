@@ -1,5 +1,5 @@
 // The SAD admin invites the staff of member enti: the account is created with its role and an
-// activation link is shown to send to the person (e-mail delivery arrives with the notifications module).
+// activation link is e-mailed to the person and also shown, to hand over another way if need be.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
@@ -21,7 +21,7 @@ function StaffPage(props: {
   form: Form;
   errors: Errors;
   csrf: string;
-  result: { link: string | null } | null;
+  result: { link: string | null; mailedTo: string | null } | null;
 }) {
   const { ctx, scope, form, errors, csrf, result } = props;
   const { t } = ctx;
@@ -46,6 +46,9 @@ function StaffPage(props: {
                 <>
                   <p class="mb-1">{t('staff.link')}</p>
                   <code data-invitation>{result.link}</code>
+                  {result.mailedTo && (
+                    <p class="mt-2 mb-0">{t('staff.mailed', { email: result.mailedTo })}</p>
+                  )}
                 </>
               ) : (
                 t('staff.granted')
@@ -112,7 +115,7 @@ export function sadStaffPages(
     scope: service.SadScope,
     form: Form,
     errors: Errors,
-    result: { link: string | null } | null,
+    result: { link: string | null; mailedTo: string | null } | null,
     status = 200,
   ) =>
     reply
@@ -172,7 +175,7 @@ export function sadStaffPages(
           .map((a) => a.trim())
           .filter(Boolean)
       : undefined;
-    const { invitation } = await inviteStaff(deps.identity, request.principal!.subject, {
+    const { invitation, mailed } = await inviteStaff(deps.identity, request.principal!.subject, {
       email: form.email,
       displayName: form.name,
       enteId: ente.id,
@@ -180,6 +183,7 @@ export function sadStaffPages(
       ...(role === 'operator' && areas ? { areas } : {}),
     });
     const link = invitation ? invitationUrl(deps.publicUrl, invitation) : null;
-    return show(request, reply, scope, { ...form, email: '', name: '', areas: '' }, {}, { link });
+    const mailedTo = mailed ? form.email : null;
+    return show(request, reply, scope, { ...form, email: '', name: '', areas: '' }, {}, { link, mailedTo });
   });
 }

@@ -107,6 +107,14 @@ function AdminPage(props: {
         <div class="col-lg-8">
           <h1 class="mb-3">{t('admin.title')}</h1>
           <p>{t('admin.lead', { name: brand.name })}</p>
+          <ul class="list-inline">
+            <li class="list-inline-item">
+              <a href={`/${brand.slug}/admin/personale`}>{t('admin.people')}</a>
+            </li>
+            <li class="list-inline-item">
+              <a href={`/${brand.slug}/admin/accesso-operatori`}>{t('enterprise.title')}</a>
+            </li>
+          </ul>
           {saved && (
             <div class="alert alert-success" role="status">
               {t('admin.saved')}

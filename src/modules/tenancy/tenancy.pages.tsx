@@ -152,7 +152,18 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
           brand={request.brand!}
           title={t('personal.title')}
           paragraphs={[t('personal.welcome', { name })]}
-        />,
+        >
+          <ul>
+            <li>
+              <a href={`/profilo?next=${encodeURIComponent(`/${ente.slug}/area-personale`)}`}>
+                {t('profile.title')}
+              </a>
+            </li>
+            <li>
+              <a href="/sessioni">{t('sessions.title')}</a>
+            </li>
+          </ul>
+        </InfoPage>,
       ),
     );
   });

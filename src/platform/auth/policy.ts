@@ -42,6 +42,11 @@ export const POLICY = {
     ['sad_admin', 'sad'],
   ],
   'ente.create': [['sad_admin', 'sad']],
+  /** The ente's staff and roles, and its enterprise identity provider. */
+  'staff.manage': [
+    ['ente_admin', 'ente'],
+    ['sad_admin', 'sad'],
+  ],
   'audit.read': [
     ['ente_admin', 'ente'],
     ['sad_admin', 'sad'],

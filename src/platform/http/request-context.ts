@@ -2,7 +2,7 @@
 // principal (server-side session), and the page context that layouts render with.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findSession, SESSION_COOKIE, type SessionTimeouts } from '../auth/sessions.repo.ts';
 import type { Db } from '../db/database.ts';
 import { isLang, type Lang, translator } from '../i18n/index.ts';
@@ -10,6 +10,17 @@ import type { PageContext } from '../layout/context.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const LANG_COOKIE = 'lang';
+
+/** Remembers the page language in the browser (the ?lang= switch, or a user's saved preference). */
+export function setLangCookie(reply: FastifyReply, lang: Lang, secure: boolean): void {
+  reply.setCookie(LANG_COOKIE, lang, {
+    path: '/',
+    maxAge: 365 * 24 * 3600,
+    sameSite: 'lax',
+    httpOnly: true,
+    secure,
+  });
+}
 
 /** Keeps a caller's X-Request-Id when it is well-formed (so traces join up), else makes a new one. */
 export function genRequestId(req: IncomingMessage): string {
@@ -36,15 +47,7 @@ export function registerRequestContext(
     let lang: Lang = 'it';
     if (isLang(asked)) {
       lang = asked;
-      if (request.cookies[LANG_COOKIE] !== asked) {
-        reply.setCookie(LANG_COOKIE, asked, {
-          path: '/',
-          maxAge: 365 * 24 * 3600,
-          sameSite: 'lax',
-          httpOnly: true,
-          secure: deps.secureCookies,
-        });
-      }
+      if (request.cookies[LANG_COOKIE] !== asked) setLangCookie(reply, asked, deps.secureCookies);
     } else if (isLang(request.cookies[LANG_COOKIE])) {
       lang = request.cookies[LANG_COOKIE] as Lang;
     }

@@ -99,3 +99,37 @@ export function PostButton(props: {
     </form>
   );
 }
+
+/** A labelled choice among options, with its error next to it like Field's. */
+export function SelectField(props: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string;
+  error?: string;
+}) {
+  const { name, label, options, value, error } = props;
+  return (
+    <div class="select-wrapper mt-4">
+      <label for={name}>{label}</label>
+      <select
+        id={name}
+        name={name}
+        class={error ? 'is-invalid' : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+      >
+        {options.map((o) => (
+          <option value={o.value} selected={o.value === value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <div class="invalid-feedback d-block" id={`${name}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -30,7 +30,7 @@ export const SANDBOX_PROVIDERS = { spid: 'SPID', cie: 'CIE' } as const;
 export type SandboxProvider = keyof typeof SANDBOX_PROVIDERS;
 
 /** The test provider's login page: the tester picks one of the synthetic citizens, or cancels. */
-function LoginPage({
+export function LoginPage({
   provider,
   action,
   acr,
