@@ -185,10 +185,10 @@ describe('operators’ login with the ente’s identity provider', () => {
     expect(sessions.body).toContain('enterprise-oidc');
     expect(await sessionsOf(RITA)).toEqual(['enterprise-oidc']);
     const link = await sql<{ provider: string; subject: string }>`
-      select provider, subject from user_identities where provider like 'oidc:%/sandbox/ente'`.execute(
+      select provider, subject from user_identities where provider like 'enterprise:%/sandbox/ente'`.execute(
       database.db,
     );
-    expect(link.rows).toEqual([{ provider: `oidc:${base}/sandbox/ente`, subject: 'rita' }]);
+    expect(link.rows).toEqual([{ provider: `enterprise:${base}/sandbox/ente`, subject: 'rita' }]);
   });
 
   it('recognises a linked provider identity even after the account’s address changes', async () => {
@@ -253,6 +253,25 @@ describe('operators’ login with the ente’s identity provider', () => {
     const elsewhere = await login('luisa');
     expect(elsewhere.result.status).toBe(403);
     expect(await sessionsOf(email)).toEqual([]);
+  });
+
+  it('never vouches for a SAD admin, even one whose grant sits on the ente that set the provider up', async () => {
+    await invite(RITA);
+    const { rows } = await sql<{ user_id: string }>`
+      select user_id from staff_accounts where lower(email) = ${RITA}`.execute(database.db);
+    const userId = rows[0]!.user_id;
+    await sql`insert into staff_grants (ente_id, user_id, role, granted_by)
+      values (${jesolo}, ${userId}, 'sad_admin', 'test')`.execute(database.db);
+    try {
+      const before = (await sessionsOf(RITA)).length;
+      const { result } = await login('rita', { mfa: true });
+      expect(result.status).toBe(403);
+      expect(await sessionsOf(RITA)).toHaveLength(before);
+    } finally {
+      await sql`delete from staff_grants where user_id = ${userId} and role = 'sad_admin'`.execute(
+        database.db,
+      );
+    }
   });
 
   it('refuses an address outside the allowed domain, and an address the provider did not verify', async () => {

@@ -2,19 +2,22 @@
 // PKCE S256, state and nonce, client_secret_basic or client_secret_post; openid-client). The provider
 // only vouches for a person: the staff account must already exist (invited) and hold grants on that
 // ente alone, so a provider configured by one ente can never open another ente's doors. Nothing (no
-// account, no grant) is created from what a provider says. No HTTP, no SQL.
+// account, no grant) is created from what a provider says. No SQL (the repository holds it).
 import * as oidc from 'openid-client';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { newToken } from '../../platform/auth/sessions.repo.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
+import { assertPublicHost } from '../../platform/http/public-host.ts';
 import { seal, unseal } from './credentials.ts';
 import * as identityRepo from './identity.repo.ts';
 import { type IdentityDeps, mayPostponeTotp, startSession } from './identity.service.ts';
 import * as repo from './staff.repo.ts';
+import { ENTE_ROLES } from './staff-admin.ts';
 
 const PENDING_TTL = 10 * 60;
 const CHALLENGE_TTL = 5 * 60;
 const DISCOVERY_TTL_MS = 10 * 60_000;
+const FAILURE_TTL_MS = 60_000;
 export const ENTERPRISE_METHOD = 'enterprise-oidc';
 
 export interface EnterpriseLoginDeps extends IdentityDeps {
@@ -47,13 +50,18 @@ export class EnterpriseClients {
     for (const [old, entry] of this.#configs) if (entry.until <= Date.now()) this.#configs.delete(old);
     const config = this.#discover(idp);
     this.#configs.set(key, { config, until: Date.now() + DISCOVERY_TTL_MS });
-    config.catch(() => this.#configs.delete(key));
+    // A provider that failed is not asked again for a minute (each login attempt would otherwise).
+    config.catch(() => this.#configs.set(key, { config, until: Date.now() + FAILURE_TTL_MS }));
     return config;
   }
 
   async #discover(idp: repo.IdpRow): Promise<oidc.Configuration> {
     const insecure = idp.issuer.startsWith('http://');
-    if (insecure && !this.options.allowHttpIssuers) throw new Error('plain http issuers are not allowed');
+    if (!this.options.allowHttpIssuers) {
+      if (insecure) throw new Error('plain http issuers are not allowed');
+      // An admin typed this address: it must not lead into the installation's own network.
+      await assertPublicHost(new URL(idp.issuer).hostname);
+    }
     const secret = unseal(idp.clientSecret, this.options.sealKey);
     const auth =
       idp.clientAuthMethod === 'client_secret_post'
@@ -224,7 +232,7 @@ export async function completeEnterpriseLogin(
     return refuse('invalid', String((error as Error).message).slice(0, 200));
   }
   const subject = String(claims.sub);
-  const provider = `oidc:${idp.issuer}`;
+  const provider = `enterprise:${idp.issuer}`;
   const email = typeof claims.email === 'string' ? claims.email.trim() : null;
   const domain = idp.allowedDomain;
   if (domain && email && !inDomain(email, domain)) return refuse('domain');
@@ -235,7 +243,11 @@ export async function completeEnterpriseLogin(
     ? await identityRepo.findStaffById(deps.db, linked)
     : await identityRepo.findStaffByEmail(deps.db, email!);
   const grants = account ? await identityRepo.grantsOf(deps.db, account.userId) : [];
-  if (!account || grants.length === 0 || grants.some((g) => g.enteId !== enteId)) return refuse('unknown');
+  // Only roles an ente admin could grant: the ente that configured the provider must not be able to
+  // vouch for a SAD admin (whose grant sits on the SAD's own ente).
+  const outside = (g: (typeof grants)[number]) =>
+    g.enteId !== enteId || !(ENTE_ROLES as readonly string[]).includes(g.role);
+  if (!account || grants.length === 0 || grants.some(outside)) return refuse('unknown');
   if (domain && !inDomain(account.email, domain)) return refuse('domain');
   await repo.linkIdentity(deps.db, provider, subject, account.userId);
   // Admins need a second factor: the provider's own (amr says so), or the platform's TOTP code.

@@ -1,11 +1,11 @@
 // The frame of the ente admin's identity pages (/{slug}/admin/…): the ente resolved from the path, the
 // policy check (its ente admin, or an admin of its SAD), and the page with the ente's brand.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren, VNode } from 'preact';
+import type { FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import { can } from '../../platform/auth/policy.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
+import { Layout } from '../../platform/layout/Layout.tsx';
 import { type EnteDirectory, toBrand } from '../tenancy/index.ts';
 
 export type EnteWithSad = NonNullable<Awaited<ReturnType<EnteDirectory['bySlug']>>>;
@@ -56,9 +56,4 @@ export function AdminFrame(props: {
   );
 }
 
-export const sendPage = (reply: FastifyReply, page: VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+export { sendPage } from '../../platform/layout/Layout.tsx';

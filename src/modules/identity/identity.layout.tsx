@@ -1,10 +1,7 @@
-// The frame of the identity pages (platform-level, not an ente's portal), and how they are sent:
-// never cached, as they carry forms, tokens or a signed-in user.
-import type { FastifyReply } from 'fastify';
-import type { ComponentChildren, VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { Field } from '../../platform/layout/forms.tsx';
-import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
+import { Layout } from '../../platform/layout/Layout.tsx';
 
 export function Page({
   ctx,
@@ -27,12 +24,7 @@ export function Page({
   );
 }
 
-export const send = (reply: FastifyReply, page: VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+export { sendPage as send } from '../../platform/layout/Layout.tsx';
 
 /** Only a path of this site: never an absolute or protocol-relative URL (no open redirect). */
 export function safeNext(next: unknown): string {

@@ -58,6 +58,7 @@ export function samlLoginPages(app: FastifyInstance, deps: SamlLoginDeps & { sec
       const body = (request.body ?? {}) as { SAMLResponse?: unknown };
       const result = await consumeSamlResponse(deps, body.SAMLResponse);
       if (result.kind === 'answered') return reply.redirect('/accedi/saml/fine', 303);
+      request.log.warn({ reason: result.error }, 'SAML response refused');
       return failurePage(request, reply, result.reason, result.next, result.anomaly);
     },
   );

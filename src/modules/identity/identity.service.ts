@@ -12,7 +12,7 @@ import {
   updateSessionGrants,
 } from '../../platform/auth/sessions.repo.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
+import { enterTenant, withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import { isMailAddress, sendMail } from '../../platform/mail/mail.ts';
 import {
@@ -54,11 +54,15 @@ export interface InviteInput {
 /**
  * Grants a role to a staff member of an ente. A new address gets an account and an invitation token
  * (to send as a link); an existing account just gains the role, effective in its live sessions.
+ * An ente admin (`onlyEnte`) may reach only accounts that belong to that ente alone: an account with
+ * roles elsewhere (another ente, the SAD) is the SAD admin's to extend, and its invitation link is
+ * never re-issued to someone who does not administer all of its roles.
  */
 export async function inviteStaff(
   deps: IdentityDeps,
   actor: string,
   input: InviteInput,
+  options: { onlyEnte?: boolean } = {},
 ): Promise<{ userId: string; invitation: string | null; mailed: boolean }> {
   const email = input.email.trim();
   if (!isMailAddress(email)) {
@@ -66,9 +70,14 @@ export async function inviteStaff(
   }
   const result = await deps.db.transaction().execute(async (trx) => {
     const existing = await repo.findStaffByEmail(trx, email);
+    if (existing && options.onlyEnte) {
+      const grants = await repo.grantsOf(trx, existing.userId);
+      if (grants.some((g) => g.enteId !== input.enteId || g.role === 'sad_admin')) {
+        throw IdentityErrors.staffElsewhere();
+      }
+    }
     const userId =
       existing?.userId ?? (await repo.insertStaff(trx, { ...input, email, homeEnteId: input.enteId }));
-    await repo.addGrant(trx, { ...input, userId, grantedBy: actor });
     let invitation: string | null = null;
     if (!existing?.passwordHash) {
       await repo.revokeTokens(trx, userId, 'invitation');
@@ -79,11 +88,14 @@ export async function inviteStaff(
         userId,
         ttlSeconds: INVITATION_TTL,
       });
-      if (deps.publicUrl) {
-        const link = invitationUrl(deps.publicUrl, invitation);
-        const mail = identityMail('invitation', 'it', { name: input.displayName, link });
-        await sendMail(trx, { enteId: input.enteId, to: email, ...mail });
-      }
+    }
+    // The grant, the mail and the audit event are the ente's: written under its row-level security.
+    await enterTenant(trx, input.enteId);
+    await repo.addGrant(trx, { ...input, userId, grantedBy: actor });
+    if (invitation && deps.publicUrl) {
+      const link = invitationUrl(deps.publicUrl, invitation);
+      const mail = identityMail('invitation', 'it', { name: input.displayName, link });
+      await sendMail(trx, { enteId: input.enteId, to: email, ...mail });
     }
     await recordAudit(trx, {
       enteId: input.enteId,
@@ -105,6 +117,10 @@ export const IdentityErrors = {
   weakPassword: (why: string) =>
     new AppError('PASSWORD_WEAK', 400, 'The password is too weak.', [{ field: 'password', message: why }]),
   challengeInvalid: () => new AppError('CHALLENGE_INVALID', 400, 'The login has expired: start again.'),
+  staffElsewhere: () =>
+    new AppError('STAFF_ELSEWHERE', 409, 'This address belongs to staff with roles outside this ente.', [
+      { field: 'email', message: 'belongs to staff with roles outside this ente' },
+    ]),
 } as const;
 
 export async function invitationAccount(deps: IdentityDeps, token: string): Promise<StaffAccount | null> {

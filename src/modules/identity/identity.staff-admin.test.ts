@@ -139,6 +139,43 @@ describe('the ente admin’s staff pages', () => {
     ]);
   });
 
+  it('cannot reach an account with roles elsewhere: no new activation link, no grant', async () => {
+    const admin = await staff('admin3@comune.cona.example.it', { role: 'ente_admin', enteId: cona });
+    // A pending ente admin of Dolo, and a pending SAD admin: the Cona admin must not obtain their links.
+    const pending = await inviteStaff(deps, 'test', {
+      email: 'capo@comune.dolo.example.it',
+      displayName: 'Capo',
+      enteId: dolo,
+      role: 'ente_admin',
+    });
+    const sad = await inviteStaff(deps, 'test', {
+      email: 'sad@example.it',
+      displayName: 'SAD',
+      enteId: await enteId(database, 'cm-venezia'),
+      role: 'sad_admin',
+    });
+    const browser = await browserWith(admin.cookies, '/cona/admin/personale');
+    for (const [email, userId] of [
+      ['capo@comune.dolo.example.it', pending.userId],
+      ['sad@example.it', sad.userId],
+    ] as const) {
+      const tokensBefore = await sql<{ n: string }>`
+        select count(*) as n from auth_tokens where user_id = ${userId} and used_at is null`.execute(
+        database.db,
+      );
+      const answer = await browser.post('/cona/admin/personale', { name: 'X', email, role: 'analyst' });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.body).toContain('id="email-error"');
+      expect(answer.body).not.toContain('/accedi/invito?t=');
+      expect(await grantsIn(cona, userId)).toEqual([]);
+      const tokensAfter = await sql<{ n: string }>`
+        select count(*) as n from auth_tokens where user_id = ${userId} and used_at is null`.execute(
+        database.db,
+      );
+      expect(tokensAfter.rows[0]!.n).toBe(tokensBefore.rows[0]!.n);
+    }
+  });
+
   it('never grants a SAD admin role, nor lets one be changed or revoked from an ente’s page', async () => {
     const admin = await staff('segretario@comune.cona.example.it', { role: 'ente_admin', enteId: cona });
     const browser = await browserWith(admin.cookies, '/cona/admin/personale');

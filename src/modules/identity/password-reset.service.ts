@@ -4,6 +4,7 @@
 // user and clears the lockout. No HTTP, no SQL.
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { endUserSessions, newToken } from '../../platform/auth/sessions.repo.ts';
+import { enterTenant, withTenant } from '../../platform/db/tenant.ts';
 import { sendMail } from '../../platform/mail/mail.ts';
 import { hashPassword, passwordProblem, totpStep, unseal } from './credentials.ts';
 import { identityMail, type MailingDeps, passwordResetUrl } from './identity.mails.ts';
@@ -13,17 +14,23 @@ import * as repo from './profile.repo.ts';
 
 const RESET_TTL = 30 * 60;
 const RESETS_PER_HOUR = 3;
+/** The shortest time an answer to a reset request takes, whatever the address. */
+const ANSWER_MS = 250;
 /** Wrong authenticator codes a link tolerates before it is used up. */
 const CODE_TRIES = 3;
 
-/** Sends a reset link if the address is a staff account's that has a password; otherwise nothing. */
+/**
+ * Sends a reset link if the address is a staff account's that has a password; otherwise nothing. The
+ * answer takes the same time either way (at least ANSWER_MS), so timing tells no one which it was.
+ * Requests over the hourly limit send nothing and are not audited (anyone can make them).
+ */
 export async function requestPasswordReset(deps: MailingDeps, email: string): Promise<void> {
+  const floor = new Promise((resolve) => setTimeout(resolve, ANSWER_MS));
   const account = await identityRepo.findStaffByEmail(deps.db, email.trim());
-  if (!account?.passwordHash) return;
-  await deps.db.transaction().execute(async (trx) => {
-    const recent = await repo.countRecentTokens(trx, account.userId, 'password-reset', 3600);
-    const throttled = recent >= RESETS_PER_HOUR;
-    if (!throttled) {
+  if (account?.passwordHash) {
+    await deps.db.transaction().execute(async (trx) => {
+      const recent = await repo.countRecentTokens(trx, account.userId, 'password-reset', 3600);
+      if (recent >= RESETS_PER_HOUR) return;
       await identityRepo.revokeTokens(trx, account.userId, 'password-reset');
       const token = newToken();
       await identityRepo.insertToken(trx, {
@@ -35,16 +42,18 @@ export async function requestPasswordReset(deps: MailingDeps, email: string): Pr
       const lang = (await repo.findProfile(trx, account.userId))?.lang ?? 'it';
       const link = passwordResetUrl(deps.publicUrl, token);
       const mail = identityMail('password-reset', lang, { name: account.displayName, link });
+      await enterTenant(trx, account.homeEnteId);
       await sendMail(trx, { enteId: account.homeEnteId, to: account.email, ...mail });
-    }
-    await recordAudit(trx, {
-      enteId: account.homeEnteId,
-      actor: 'anonymous',
-      action: throttled ? 'auth.password-reset-throttled' : 'auth.password-reset-requested',
-      targetType: 'user',
-      targetId: account.userId,
+      await recordAudit(trx, {
+        enteId: account.homeEnteId,
+        actor: 'anonymous',
+        action: 'auth.password-reset-requested',
+        targetType: 'user',
+        targetId: account.userId,
+      });
     });
-  });
+  }
+  await floor;
 }
 
 /** The account a live reset link belongs to, and whether it must also give an authenticator code. */
@@ -78,7 +87,9 @@ export async function resetPassword(
     // A code works once, here as at login.
     if (step === null || !(await identityRepo.useTotpStep(deps.db, account.userId, step))) {
       await repo.recordTokenFailure(deps.db, token, 'password-reset', CODE_TRIES);
-      await deps.db.transaction().execute((trx) => audit(trx, account, 'auth.password-reset-failed'));
+      await withTenant(deps.db, account.homeEnteId, (trx) =>
+        audit(trx, account, 'auth.password-reset-failed'),
+      );
       return { kind: 'wrong-code' };
     }
   }
@@ -91,6 +102,7 @@ export async function resetPassword(
       locked_until: null,
     });
     const sessionsEnded = await endUserSessions(trx, account.userId);
+    await enterTenant(trx, account.homeEnteId);
     await audit(trx, account, 'auth.password-reset', { sessionsEnded });
     return { kind: 'done', sessionsEnded };
   });

@@ -3,6 +3,7 @@
 // link marks it verified. No HTTP, no SQL.
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { newToken } from '../../platform/auth/sessions.repo.ts';
+import { enterTenant } from '../../platform/db/tenant.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { isLang, type Lang, type MessageKey } from '../../platform/i18n/index.ts';
 import { isMailAddress, sendMail } from '../../platform/mail/mail.ts';
@@ -94,18 +95,15 @@ export async function updateContacts(
       io_consent: contacts.ioConsent,
       ...(emailChanged ? { email: contacts.email, email_verified_at: null } : {}),
     });
-    let sent: Verification = null;
+    const user = { ...profile, email: contacts.email ?? '', lang: contacts.lang };
+    let token: string | 'throttled' | null = null;
     if (emailChanged) {
       await identityRepo.revokeTokens(trx, profile.userId, 'email-verification');
-      if (contacts.email) {
-        sent = await sendVerification(
-          trx,
-          deps,
-          { ...profile, email: contacts.email, lang: contacts.lang },
-          enteId,
-        );
-      }
+      if (contacts.email) token = await verificationToken(trx, user, enteId);
     }
+    // The rest is the ente's: its outbox and its audit chain, under its row-level security.
+    await enterTenant(trx, enteId);
+    const sent = token ? await mailVerification(trx, deps, user, enteId, token) : null;
     await recordAudit(trx, {
       enteId,
       actor: profile.userId,
@@ -129,16 +127,20 @@ export async function resendVerification(
   if (!email || profile.emailVerified) return null;
   return deps.db.transaction().execute(async (trx) => {
     await identityRepo.revokeTokens(trx, profile.userId, 'email-verification');
-    return sendVerification(trx, deps, { ...profile, email }, enteId);
+    const token = await verificationToken(trx, { ...profile, email }, enteId);
+    await enterTenant(trx, enteId);
+    return mailVerification(trx, deps, { ...profile, email }, enteId, token);
   });
 }
 
-async function sendVerification(
+type Recipient = { userId: string; displayName: string; email: string; lang: Lang };
+
+/** A new verification token for the address, unless too many were sent in the last hour. */
+async function verificationToken(
   trx: Parameters<typeof sendMail>[0],
-  deps: MailingDeps,
-  user: { userId: string; displayName: string; email: string; lang: Lang },
+  user: Recipient,
   enteId: string,
-): Promise<Verification> {
+): Promise<string | 'throttled'> {
   const recent = await repo.countRecentTokens(trx, user.userId, 'email-verification', 3600);
   if (recent >= VERIFICATIONS_PER_HOUR) return 'throttled';
   const token = newToken();
@@ -149,6 +151,18 @@ async function sendVerification(
     ttlSeconds: VERIFICATION_TTL,
     data: { email: user.email, enteId },
   });
+  return token;
+}
+
+/** Queues the link in the ente's outbox (the transaction is already the ente's). */
+async function mailVerification(
+  trx: Parameters<typeof sendMail>[0],
+  deps: MailingDeps,
+  user: Recipient,
+  enteId: string,
+  token: string | 'throttled',
+): Promise<Verification> {
+  if (token === 'throttled') return 'throttled';
   const link = emailVerificationUrl(deps.publicUrl, token);
   const mail = identityMail('email-verification', user.lang, { name: user.displayName, link });
   await sendMail(trx, { enteId, to: user.email, ...mail });
@@ -164,6 +178,7 @@ export async function verifyEmail(deps: IdentityDeps, token: string): Promise<{ 
   return deps.db.transaction().execute(async (trx) => {
     if (!(await identityRepo.consumeToken(trx, token, 'email-verification'))) return null;
     if (!(await repo.markEmailVerified(trx, live.userId, email))) return null;
+    await enterTenant(trx, enteId);
     await recordAudit(trx, {
       enteId,
       actor: live.userId,

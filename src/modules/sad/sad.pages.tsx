@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import type { JobStatus } from '../../platform/db/tables.ts';
+import { isUuid } from '../../platform/ids.ts';
 import type { JobRow } from '../../platform/jobs/jobs.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { PostButton } from '../../platform/layout/forms.tsx';
@@ -152,8 +153,6 @@ function JobsPage(props: {
   );
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export async function sadPages(app: FastifyInstance, deps: { db: Db }) {
   const { db } = deps;
   const hide = { schema: { hide: true } };
@@ -198,7 +197,7 @@ export async function sadPages(app: FastifyInstance, deps: { db: Db }) {
   app.post('/sad/jobs/:enteId/:jobId/retry', hide, async (request, reply) => {
     const { enteId, jobId } = request.params as { enteId: string; jobId: string };
     const scope = await service.scopeOf(db, request.principal);
-    if (!UUID.test(enteId) || !UUID.test(jobId)) return reply.callNotFound();
+    if (!isUuid(enteId) || !isUuid(jobId)) return reply.callNotFound();
     await service.retry(db, scope, enteId, jobId);
     return reply.redirect('/sad/jobs', 303);
   });

@@ -119,7 +119,10 @@ export async function registerApiConventions(
     global: true,
     max: options.rateLimit.max,
     timeWindow: options.rateLimit.windowMs,
-    allowList: (request) => !request.url.startsWith('/api/'),
+    // The API, and the login forms (sign-in, password reset, the SAML assertion consumer): anonymous
+    // posts that cost a password hash, an audit event or an e-mail.
+    allowList: (request) =>
+      !(request.url.startsWith('/api/') || (request.method === 'POST' && request.url.startsWith('/accedi'))),
     addHeadersOnExceeding: {
       'x-ratelimit-limit': true,
       'x-ratelimit-remaining': true,

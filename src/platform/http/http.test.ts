@@ -1,7 +1,7 @@
 // Platform HTTP conventions, tested through the real app: request ids, security headers, problem+json,
 // rate limiting, CSRF on forms, draining, health and metrics endpoints, the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;
@@ -88,6 +88,21 @@ describe('platform HTTP conventions', () => {
     });
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('Accesso non consentito');
+  });
+
+  it('refuses a post without a form body or with text/plain, even for a signed-in admin', async () => {
+    const cookies = await sessionAs(database, 'admin', [{ role: 'sad_admin' }]);
+    // A cross-site fetch can post with no body and no Content-Type: the token is still required.
+    const bare = await built.app.inject({ method: 'POST', url: '/sad/audit-check', cookies });
+    expect(bare.statusCode).toBe(403);
+    const text = await built.app.inject({
+      method: 'POST',
+      url: '/sad/audit-check',
+      headers: { 'content-type': 'text/plain' },
+      cookies,
+      payload: '_csrf=x',
+    });
+    expect([403, 415]).toContain(text.statusCode);
   });
 
   it('answers new requests with 503 and Retry-After while draining', async () => {

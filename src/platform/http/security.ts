@@ -7,7 +7,8 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
-const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)/i;
+/** JSON media types (application/json, application/merge-patch+json…): never sent cross-site without a preflight. */
+const JSON_TYPES = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 export async function registerSecurity(
   app: FastifyInstance,
@@ -46,10 +47,12 @@ export async function registerSecurity(
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf,
   });
   app.addHook('preHandler', (request, reply, done) => {
-    const type = request.headers['content-type'] ?? '';
-    // Machine-to-machine form posts (an OAuth token endpoint) opt out with `config: { csrf: false }`.
+    // Every POST carries the token, whatever its type (a cross-site fetch can send a body with no
+    // Content-Type or text/plain), except JSON, which no browser sends cross-site without a CORS
+    // preflight the platform never grants. Machine-to-machine posts (an OAuth token endpoint, the SAML
+    // assertion consumer, pagoPA notifications) opt out with `config: { csrf: false }`.
     const exempt = request.routeOptions.config?.csrf === false;
-    if (request.method === 'POST' && FORM_TYPES.test(type) && !exempt) {
+    if (request.method === 'POST' && !exempt && !JSON_TYPES.test(request.headers['content-type'] ?? '')) {
       app.csrfProtection(request, reply, done);
       return;
     }

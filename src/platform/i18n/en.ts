@@ -257,6 +257,8 @@ export const en: Record<MessageKey, string> = {
   'staff.submit': 'Invite',
   'staff.link': 'Send the person this activation link, valid for 7 days:',
   'staff.mailed': 'We also e-mailed it to {email}.',
+  'staff.elsewhere':
+    'This address belongs to someone who also has roles in another ente or in the SAD: only the SAD administrator can give them a role here.',
   'staff.granted': 'Role added to the existing account.',
   'staff.invite': 'Invite a staff member',
   'role.operator': 'Operator',

@@ -259,6 +259,8 @@ export const it = {
   'staff.submit': 'Invita',
   'staff.link': 'Invia alla persona questo link di attivazione, valido 7 giorni:',
   'staff.mailed': 'Lo abbiamo inviato anche per e-mail a {email}.',
+  'staff.elsewhere':
+    'Questo indirizzo è di una persona che ha ruoli anche in un altro ente o nel SAD: può assegnarle un ruolo qui solo l’amministratore del SAD.',
   'staff.granted': 'Ruolo aggiunto all’account esistente.',
   'staff.invite': 'Invita un operatore',
   'role.operator': 'Operatore',

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { PageContext, PortalBrand } from './context.ts';
@@ -86,3 +87,11 @@ export function Layout({ ctx, brand, title, description, breadcrumbs, children }
 export function renderPage(node: preact.VNode): string {
   return `<!doctype html>${renderToString(node)}`;
 }
+
+/** Sends a page that must not be cached (signed-in pages, forms, answers to a post). */
+export const sendPage = (reply: FastifyReply, page: preact.VNode, status = 200) =>
+  reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(renderPage(page));

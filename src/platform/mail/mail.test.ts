@@ -105,10 +105,26 @@ describe('sendMail', () => {
     const { sent, transport } = recordingWorker();
     const id = await database.db.transaction().execute((trx) => sendMail(trx, mail(dolo)));
     // As after a crash between the delivery and marking the job done.
-    const job = { ente_id: dolo, payload: { id } };
+    const job = { ente_id: dolo, payload: { id }, attempts: 1, max_attempts: 8 };
     await deliverMail(database.db, transport, FROM, job);
     await deliverMail(database.db, transport, FROM, job);
     expect(sent).toHaveLength(1);
+  });
+
+  it('removes a message it gives up on, so no one-time link stays in the database', async () => {
+    const { transport, state } = recordingWorker();
+    state.failing = true;
+    const id = await database.db.transaction().execute((trx) => sendMail(trx, mail(dolo)));
+    const before = await outboxCount();
+    const job = { ente_id: dolo, payload: { id } };
+    await expect(
+      deliverMail(database.db, transport, FROM, { ...job, attempts: 1, max_attempts: 2 }),
+    ).rejects.toThrow();
+    expect(await outboxCount()).toBe(before);
+    await expect(
+      deliverMail(database.db, transport, FROM, { ...job, attempts: 2, max_attempts: 2 }),
+    ).rejects.toThrow();
+    expect(await outboxCount()).toBe(before - 1);
   });
 
   it('refuses a recipient that is not one plain address (no header injection)', async () => {

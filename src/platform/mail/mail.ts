@@ -60,18 +60,25 @@ export async function sendMail<DB extends PlatformTables>(
 }
 
 /**
- * The job: delivers the message, then removes it from the outbox. A message no longer there was
- * delivered by an earlier run that stopped before marking its job done.
+ * The job: delivers the message, then removes it from the outbox; after the last failed attempt it is
+ * removed too. A message no longer there was delivered by an earlier run that stopped before marking
+ * its job done.
  */
 export async function deliverMail(
   db: AnyDb,
   transport: MailTransport,
   from: string,
-  job: Pick<JobRow, 'ente_id' | 'payload'>,
+  job: Pick<JobRow, 'ente_id' | 'payload' | 'attempts' | 'max_attempts'>,
 ): Promise<void> {
   const message = await repo.findMail(db, job.ente_id, String(job.payload.id));
   if (!message) return;
-  await transport.send({ ...message, from });
+  try {
+    await transport.send({ ...message, from });
+  } catch (error) {
+    // Given up for good: the message (which may carry a one-time link) does not stay behind.
+    if (job.attempts >= job.max_attempts) await repo.deleteMail(db, message.enteId, message.id);
+    throw error;
+  }
   await repo.deleteMail(db, message.enteId, message.id);
 }
 

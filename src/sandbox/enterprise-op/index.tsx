@@ -3,9 +3,9 @@
 // OpenID Connect endpoints. On in the demo configuration only; every page says "ambiente di test".
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
-import type { ComponentChildren, VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { CsrfField, PostButton } from '../../platform/layout/forms.tsx';
-import { renderPage } from '../../platform/layout/Layout.tsx';
+import { SandboxPage, sendSandboxPage } from '../page.tsx';
 import { createEnterpriseProvider, findStaff, SANDBOX_STAFF } from './provider.ts';
 
 export const ENTERPRISE_PREFIX = '/sandbox/ente';
@@ -24,36 +24,11 @@ export interface EnterpriseSandboxDeps {
   redirectUri: string;
 }
 
-function TestPage({ title, children }: { title: string; children: ComponentChildren }) {
-  return (
-    <html lang="it">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} – ambiente di test`}</title>
-        <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css" />
-        <link rel="stylesheet" href="/static/fonts.css" />
-        <link rel="stylesheet" href="/static/convergenza.css" />
-      </head>
-      <body>
-        <div class="demo-banner" role="note">
-          Ambiente di test: sistema di accesso di un ente simulato, con personale fittizio
-        </div>
-        <main class="container my-5">
-          <h1 class="mb-4">{title}</h1>
-          {children}
-        </main>
-      </body>
-    </html>
-  );
-}
+const TestPage = (props: { title: string; children: ComponentChildren }) => (
+  <SandboxPage {...props} banner="sistema di accesso di un ente simulato, con personale fittizio" />
+);
 
-const send = (reply: FastifyReply, page: VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+const send = sendSandboxPage;
 
 export async function enterpriseSandbox(app: FastifyInstance, deps: EnterpriseSandboxDeps): Promise<void> {
   const prefix = ENTERPRISE_PREFIX;

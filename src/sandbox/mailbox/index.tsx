@@ -1,40 +1,22 @@
 // The test mailbox at /sandbox/posta: with the sandbox on and no SMTP server configured, the platform's
 // e-mail is delivered here instead of to the recipients, so testers can read it and follow its links.
 // Every page says "ambiente di test".
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Db } from '../../platform/db/database.ts';
-import { renderPage } from '../../platform/layout/Layout.tsx';
+import { isUuid } from '../../platform/ids.ts';
 import type { MailTransport } from '../../platform/mail/mail.ts';
+import { SandboxPage, sendSandboxPage } from '../page.tsx';
 import * as repo from './mailbox.repo.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const when = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
-function MailboxPage({ title, children }: { title: string; children: ComponentChildren }) {
-  return (
-    <html lang="it">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} – ambiente di test`}</title>
-        <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css" />
-        <link rel="stylesheet" href="/static/fonts.css" />
-        <link rel="stylesheet" href="/static/convergenza.css" />
-      </head>
-      <body>
-        <div class="demo-banner" role="note">
-          Ambiente di test: casella di posta simulata, che riceve i messaggi della piattaforma al posto dei
-          destinatari
-        </div>
-        <main class="container my-5">
-          <h1 class="mb-4">{title}</h1>
-          {children}
-        </main>
-      </body>
-    </html>
-  );
-}
+const MailboxPage = (props: { title: string; children: ComponentChildren }) => (
+  <SandboxPage
+    {...props}
+    banner="casella di posta simulata, che riceve i messaggi della piattaforma al posto dei destinatari"
+  />
+);
 
 /** The message text with its web addresses as links, paragraph by paragraph. */
 function MailText({ text }: { text: string }) {
@@ -56,12 +38,7 @@ function MailText({ text }: { text: string }) {
   );
 }
 
-const send = (reply: FastifyReply, page: preact.VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+const send = sendSandboxPage;
 
 /** Mounts the mailbox pages and returns the transport that delivers into it. */
 export function sandboxMailbox(app: FastifyInstance, deps: { db: Db }): MailTransport {
@@ -117,7 +94,7 @@ export function sandboxMailbox(app: FastifyInstance, deps: { db: Db }): MailTran
 
   const messageOf = async (params: unknown) => {
     const { ente, id } = params as { ente: string; id: string };
-    return UUID.test(ente) && UUID.test(id) ? repo.findMessage(deps.db, ente, id) : undefined;
+    return isUuid(ente) && isUuid(id) ? repo.findMessage(deps.db, ente, id) : undefined;
   };
 
   app.get('/sandbox/posta/:ente/:id', hide, async (request, reply) => {

@@ -7,6 +7,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import type { KeyPair } from '../../platform/keys.ts';
 import { CsrfField, PostButton } from '../../platform/layout/forms.tsx';
 import { renderPage } from '../../platform/layout/Layout.tsx';
+import { SandboxPage } from '../page.tsx';
 import { demoCitizens, findCitizen } from './people.ts';
 import { createProvider, SPID_ACR } from './provider.ts';
 import { trustAnchor } from './trust-anchor.ts';
@@ -42,47 +43,34 @@ export function LoginPage({
   csrf: string;
 }) {
   return (
-    <html lang="it">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${provider} – ambiente di test`}</title>
-        <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css" />
-        <link rel="stylesheet" href="/static/fonts.css" />
-        <link rel="stylesheet" href="/static/convergenza.css" />
-      </head>
-      <body>
-        <div class="demo-banner" role="note">
-          Ambiente di test: identity provider {provider} simulato, con persone fittizie
-        </div>
-        <main class="container my-5">
-          <h1>Entra con {provider} – ambiente di test</h1>
-          <p>
-            Livello richiesto: <code>{acr}</code>. Scegli la persona con cui accedere:
-          </p>
-          <ul class="list-unstyled">
-            {demoCitizens().map((p) => (
-              <li class="mb-2">
-                <form method="post" action={action}>
-                  <CsrfField token={csrf} />
-                  <input type="hidden" name="person" value={p.id} />
-                  <button class="btn btn-outline-primary" type="submit" data-person={p.id}>
-                    {p.given_name} {p.family_name} – {p.fiscal_code ?? ''}
-                  </button>
-                </form>
-              </li>
-            ))}
-          </ul>
-          <PostButton
-            action={action}
-            csrf={csrf}
-            label="Annulla l'accesso"
-            button="btn btn-link"
-            hidden={{ person: '' }}
-          />
-        </main>
-      </body>
-    </html>
+    <SandboxPage
+      title={`Entra con ${provider}`}
+      banner={`identity provider ${provider} simulato, con persone fittizie`}
+    >
+      <p>
+        Livello richiesto: <code>{acr}</code>. Scegli la persona con cui accedere:
+      </p>
+      <ul class="list-unstyled">
+        {demoCitizens().map((p) => (
+          <li class="mb-2">
+            <form method="post" action={action}>
+              <CsrfField token={csrf} />
+              <input type="hidden" name="person" value={p.id} />
+              <button class="btn btn-outline-primary" type="submit" data-person={p.id}>
+                {p.given_name} {p.family_name} – {p.fiscal_code ?? ''}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <PostButton
+        action={action}
+        csrf={csrf}
+        label="Annulla l'accesso"
+        button="btn btn-link"
+        hidden={{ person: '' }}
+      />
+    </SandboxPage>
   );
 }
 

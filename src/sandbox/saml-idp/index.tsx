@@ -3,15 +3,15 @@
 // synthetic citizen or cancel, and the signed response posted back to the assertion consumer.
 import { randomBytes, verify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createSpCertificate } from '../../modules/identity/index.ts';
 import { certBody } from '../../modules/identity/saml/sp-certificate.ts';
 import { attr, NS, one, parseXml, text, escapeXml as x } from '../../modules/identity/saml/xml.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { renderPage } from '../../platform/layout/Layout.tsx';
 import { platformSecretWith } from '../../platform/secrets.repo.ts';
 import { LoginPage } from '../oidc-op/index.tsx';
 import { type DemoCitizen, findCitizen } from '../oidc-op/people.ts';
+import { SandboxPage, sendSandboxPage } from '../page.tsx';
 import { failureResponse, successResponse } from './response.ts';
 
 export interface SamlSandboxDeps {
@@ -92,12 +92,16 @@ export async function samlSandbox(app: FastifyInstance, deps: SamlSandboxDeps): 
     const raw = new URL(request.raw.url ?? '', 'http://x').search.slice(1).split('&');
     const part = (name: string) => raw.find((p) => p.startsWith(`${name}=`));
     const signed = ['SAMLRequest', 'RelayState', 'SigAlg'].map(part).filter(Boolean).join('&');
-    const signature = decodeURIComponent(part('Signature')?.slice('Signature='.length) ?? '');
-    if (
-      !signature ||
-      !verify('sha256', Buffer.from(signed), deps.sp.certPem, Buffer.from(signature, 'base64'))
-    )
-      return refused('AuthnRequest: firma non valida');
+    let valid = false;
+    try {
+      const signature = decodeURIComponent(part('Signature')?.slice('Signature='.length) ?? '');
+      valid =
+        !!signature &&
+        verify('sha256', Buffer.from(signed), deps.sp.certPem, Buffer.from(signature, 'base64'));
+    } catch {
+      // a malformed escape in the query: not a valid signature
+    }
+    if (!valid) return refused('AuthnRequest: firma non valida');
     const query = request.query as { SAMLRequest?: string; RelayState?: string };
     let authn: { id: string; issuer: string; level: number };
     try {
@@ -121,7 +125,7 @@ export async function samlSandbox(app: FastifyInstance, deps: SamlSandboxDeps): 
       level,
     });
     setTimeout(() => pending.delete(key), 10 * 60_000).unref();
-    return page(
+    return sendSandboxPage(
       reply,
       <LoginPage
         provider="SPID (SAML)"
@@ -151,15 +155,12 @@ export async function samlSandbox(app: FastifyInstance, deps: SamlSandboxDeps): 
           deps.certPem,
         )
       : failureResponse({ ...common, errorCode: 25 }, deps.keyPem, deps.certPem);
-    return page(
+    return sendSandboxPage(
       reply,
       <AutoPost action={deps.sp.acsUrl} response={response} relayState={login.relayState} />,
     );
   });
 }
-
-const page = (reply: FastifyReply, body: preact.VNode) =>
-  reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(body));
 
 /** The HTTP-POST binding: a form the browser submits to the assertion consumer (script, or the button). */
 function AutoPost({
@@ -172,29 +173,18 @@ function AutoPost({
   relayState: string;
 }) {
   return (
-    <html lang="it">
-      <head>
-        <meta charSet="utf-8" />
-        <title>SPID – ambiente di test</title>
-        <link rel="stylesheet" href="/static/bootstrap-italia/css/bootstrap-italia.min.css" />
-        <link rel="stylesheet" href="/static/convergenza.css" />
-        <script src="/static/saml-post.js" defer />
-      </head>
-      <body>
-        <div class="demo-banner" role="note">
-          Ambiente di test: identity provider SPID simulato, con persone fittizie
-        </div>
-        <main class="container my-5">
-          <h1>Ritorno al servizio</h1>
-          <form method="post" action={action} data-autosubmit>
-            <input type="hidden" name="SAMLResponse" value={Buffer.from(response).toString('base64')} />
-            <input type="hidden" name="RelayState" value={relayState} />
-            <button class="btn btn-primary" type="submit">
-              Continua
-            </button>
-          </form>
-        </main>
-      </body>
-    </html>
+    <SandboxPage
+      title="Ritorno al servizio"
+      banner="identity provider SPID simulato, con persone fittizie"
+      script="/static/saml-post.js"
+    >
+      <form method="post" action={action} data-autosubmit>
+        <input type="hidden" name="SAMLResponse" value={Buffer.from(response).toString('base64')} />
+        <input type="hidden" name="RelayState" value={relayState} />
+        <button class="btn btn-primary" type="submit">
+          Continua
+        </button>
+      </form>
+    </SandboxPage>
   );
 }

@@ -122,6 +122,21 @@ describe('citizen login with SPID over SAML', () => {
     expect(agent.jar.has(SESSION_COOKIE)).toBe(false);
   });
 
+  it('refuses a response with a malformed signature element, never a 500', async () => {
+    const { agent, samlResponse } = await signIn('demo-01');
+    const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+    const broken = xml.replace(
+      /<ds:Signature[\s\S]*?<\/ds:Signature>/,
+      '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>',
+    );
+    expect(broken).not.toBe(xml);
+    const acs = await agent.post('/accedi/saml/acs', {
+      SAMLResponse: Buffer.from(broken).toString('base64'),
+    });
+    expect(acs.status).toBe(400);
+    expect(acs.body).toContain('data-outcome="invalid"');
+  });
+
   it('shows the SPID message when the citizen cancels at the provider (anomaly 25)', async () => {
     const { agent, samlResponse } = await signIn('');
     const acs = await agent.post('/accedi/saml/acs', { SAMLResponse: samlResponse });

@@ -40,9 +40,20 @@ export async function beginSamlLogin(
 
 export type AcsResult =
   | { kind: 'answered' }
-  | { kind: 'failed'; reason: 'expired' | 'denied' | 'invalid'; anomaly: number | null; next: string };
+  | {
+      kind: 'failed';
+      reason: 'expired' | 'denied' | 'invalid';
+      anomaly: number | null;
+      next: string;
+      /** Why, for the log. */
+      error: string;
+    };
 
-/** The assertion consumer: every response is checked completely; failures are audited. */
+/**
+ * The assertion consumer: every response is checked completely. Refusals are audited once the response
+ * names a request this platform sent; anything else is anonymous noise anyone can post, which the
+ * caller logs but the audit chain does not record.
+ */
 export async function consumeSamlResponse(deps: SamlLoginDeps, samlResponse: unknown): Promise<AcsResult> {
   const fail = async (reason: 'expired' | 'denied' | 'invalid', error: string, next = '/', extra = {}) => {
     await auditLogin(deps, await deps.enteForPath(next), 'auth.login-failed', null, {
@@ -50,23 +61,24 @@ export async function consumeSamlResponse(deps: SamlLoginDeps, samlResponse: unk
       error: error.slice(0, 200),
       ...extra,
     });
-    return { kind: 'failed' as const, reason, anomaly: null, next, ...extra };
+    return { kind: 'failed' as const, reason, anomaly: null, next, error, ...extra };
   };
-  if (typeof samlResponse !== 'string' || samlResponse.length === 0)
-    return fail('invalid', 'no SAMLResponse');
+  const refuse = (error: string) =>
+    ({ kind: 'failed', reason: 'invalid', anomaly: null, next: '/', error }) as const;
+  if (typeof samlResponse !== 'string' || samlResponse.length === 0) return refuse('no SAMLResponse');
   let requestId: string;
   try {
     requestId = inResponseToOf(samlResponse);
   } catch (error) {
-    return fail('invalid', (error as Error).message);
+    return refuse((error as Error).message);
   }
   const request = await repo.claimRequest(deps.db, requestId);
   if (!request) {
-    return fail(
-      'expired',
-      'unknown, answered or expired request',
-      (await repo.nextOf(deps.db, requestId)) ?? '/',
-    );
+    // A request we sent that was answered already or expired: a replay, worth recording.
+    const next = await repo.nextOf(deps.db, requestId);
+    return next === undefined
+      ? refuse('unknown request')
+      : fail('expired', 'answered or expired request', next);
   }
   const { sp } = deps;
   const idp = sp.idp(request.idp);
@@ -86,14 +98,17 @@ export async function consumeSamlResponse(deps: SamlLoginDeps, samlResponse: unk
       now: Date.now(),
       skewMs: deps.clockSkewMs ?? 60_000,
     });
+    // The SPID code is the person's stable identifier at that provider (the NameID is transient).
+    if (!assertion.attributes.spidCode) return fail('invalid', 'spidcode-missing', request.next);
     await repo.recordOutcome(deps.db, request.id, { idp: idp.entityId, ...assertion });
     return { kind: 'answered' };
   } catch (error) {
     if (error instanceof SpidAnomaly) {
       return fail('denied', error.message, request.next, { anomaly: error.errorCode });
     }
-    if (error instanceof XmlRejected) return fail('invalid', error.code, request.next);
-    throw error;
+    // Anything else a crafted response can provoke in the XML libraries is a refusal too, never a 500.
+    const reason = error instanceof XmlRejected ? error.code : `unexpected: ${(error as Error).message}`;
+    return fail('invalid', reason, request.next);
   }
 }
 
@@ -114,8 +129,7 @@ export async function finishSamlLogin(
   const fiscal = a.fiscalNumber?.replace(/^TINIT-/, '') ?? null;
   const { token, lang } = await openCitizenSession(deps, {
     enteId: await deps.enteForPath(next),
-    // The SPID code is the person's stable identifier at that provider (the NameID is transient).
-    identity: { provider: `saml:${outcome.idp}`, subject: a.spidCode ?? fiscal ?? outcome.nameId },
+    identity: { provider: `saml:${outcome.idp}`, subject: a.spidCode! },
     claims: {
       givenName: a.name ?? null,
       familyName: a.familyName ?? null,

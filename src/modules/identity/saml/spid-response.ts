@@ -216,7 +216,7 @@ function checkAttributes(assertion: Element, requested: readonly string[]): Reco
   for (const attribute of statements.length ? children(statements[0]!, NS.assertion, 'Attribute') : []) {
     const name = attr(attribute, 'Name', 'attribute-name');
     const values = children(attribute, NS.assertion, 'AttributeValue');
-    if (values.length !== 1) throw new XmlRejected('attribute-value-missing');
+    if (values.length !== 1 || !text(values[0]!)) throw new XmlRejected('attribute-value-missing');
     if (name in attributes) throw new XmlRejected('attribute-repeated');
     attributes[name] = text(values[0]!);
   }

@@ -114,14 +114,14 @@ export function hasValidSignature(xml: string, el: Element, certsPem: string[]):
   const signatures = children(el, NS.dsig, 'Signature');
   if (signatures.length !== 1) return false;
   for (const cert of certsPem) {
-    const sig = new SignedXml({ publicCert: cert });
-    sig.loadSignature(signatures[0]!);
-    const refs = sig.getReferences();
-    if (refs.length !== 1 || refs[0]!.uri !== `#${el.getAttribute('ID')}`) return false;
     try {
+      const sig = new SignedXml({ publicCert: cert });
+      sig.loadSignature(signatures[0]!);
+      const refs = sig.getReferences();
+      if (refs.length !== 1 || refs[0]!.uri !== `#${el.getAttribute('ID')}`) return false;
       if (sig.checkSignature(xml)) return true;
     } catch {
-      // tried with the next certificate
+      // a malformed signature, or not this certificate's: tried with the next one
     }
   }
   return false;
