@@ -23,6 +23,7 @@ import {
   type RpOptions,
   rpMetadata,
 } from './modules/identity/index.ts';
+import { paymentsModule } from './modules/payments/index.ts';
 import { sadModule } from './modules/sad/index.ts';
 import { EnteDirectory, enteForPath, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
@@ -218,7 +219,35 @@ export async function buildApp(
       redirectUri: enterpriseRedirectUri(config.publicUrl),
     });
   }
+  if (config.sandbox && config.pagopa) {
+    // The pagoPA stand-in (GPD, receipts, Checkout), loaded only when on: it accepts the subscription key
+    // kept as the platform secret 'sandbox-pagopa-subscription' and delivers receipts to this platform.
+    const { pagopaSandbox } = await import('./sandbox/pagopa/index.ts');
+    await pagopaSandbox(app, {
+      db,
+      worker,
+      publicUrl: config.publicUrl,
+      subscriptionKey: await platformSecret(db, 'sandbox-pagopa-subscription'),
+      notification: {
+        url: `${config.publicUrl}/api/v1/payments/receipts`,
+        key: config.pagopa.notificationKey ?? (await platformSecret(db, 'pagopa-notification')),
+      },
+      jobEnte: () => enteForPath(db, directory, '/'),
+    });
+  }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
+  await paymentsModule(app, {
+    db,
+    worker,
+    directory,
+    sealKey,
+    // Without a configured key (the sandbox), the key is a platform secret the sandbox is given too.
+    pagopa: config.pagopa && {
+      ...config.pagopa,
+      notificationKey: config.pagopa.notificationKey ?? (await platformSecret(db, 'pagopa-notification')),
+    },
+    schedule: config.jobs.worker,
+  });
   await sadModule(app, {
     db,
     worker,

@@ -62,6 +62,13 @@ export interface Config {
    * sandbox's test mailbox receives the mail, which is allowed only with the sandbox on.
    */
   mail: { smtpUrl: string | null; from: string };
+  /**
+   * pagoPA: base URLs of GPD (debt positions), its receipts service and Checkout, and the key pagoPA's
+   * receipt notifications carry. With the sandbox on they default to the sandbox's stand-ins and the key
+   * to a generated platform secret (null here); with it off they default to pagoPA's production APIs and
+   * the key is required. null when the sandbox is off and no PAGOPA_* variable is set: no payments.
+   */
+  pagopa: { gpdUrl: string; receiptsUrl: string; checkoutUrl: string; notificationKey: string | null } | null;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +136,40 @@ function mailSettings(env: Env, sandbox: boolean, publicUrl: string): Config['ma
     throw new ConfigError(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
   }
   return Object.freeze({ smtpUrl, from });
+}
+
+function pagopaSettings(env: Env, sandbox: boolean, publicUrl: string): Config['pagopa'] {
+  const names = ['PAGOPA_GPD_URL', 'PAGOPA_RECEIPTS_URL', 'PAGOPA_CHECKOUT_URL', 'PAGOPA_NOTIFICATION_KEY'];
+  if (!sandbox && names.every((name) => !env[name])) return null;
+  const base = sandbox ? `${publicUrl}/sandbox/pagopa` : 'https://api.platform.pagopa.it';
+  const url = (name: string, path: string) => {
+    const value = (env[name] || `${base}${path}`).replace(/\/+$/, '');
+    let protocol = '';
+    try {
+      protocol = new URL(value).protocol;
+    } catch {}
+    if (protocol !== 'https:' && !(sandbox && protocol === 'http:')) {
+      throw new ConfigError(`${name} must be an https:// URL, got "${value}"`);
+    }
+    return value;
+  };
+  const notificationKey = env.PAGOPA_NOTIFICATION_KEY || null;
+  if (notificationKey === null && !sandbox) {
+    throw new ConfigError(
+      'PAGOPA_NOTIFICATION_KEY is required when SANDBOX=false and payments are configured: pagoPA sends it ' +
+        'with every receipt notification (at least 32 characters)',
+    );
+  }
+  if (notificationKey !== null && notificationKey.length < 32) {
+    throw new ConfigError('PAGOPA_NOTIFICATION_KEY must be at least 32 characters');
+  }
+  return Object.freeze({
+    gpdUrl: url('PAGOPA_GPD_URL', '/gpd/debt-positions-service/v1'),
+    receiptsUrl: url('PAGOPA_RECEIPTS_URL', '/gpd/payments-receipts-service/v1'),
+    // The API host: the Checkout client adds /checkout/ec/v1/carts.
+    checkoutUrl: url('PAGOPA_CHECKOUT_URL', ''),
+    notificationKey,
+  });
 }
 
 function trustAnchor(id: string | undefined, jwks: string | undefined) {
@@ -212,6 +253,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     }),
     cookieSecret,
     mail,
+    pagopa: pagopaSettings(env, sandbox, publicUrl),
   });
 }
 

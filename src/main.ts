@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
 import { invitationUrl, inviteStaff, type StaffRole } from './modules/identity/index.ts';
+import { seedPaymentsDemo } from './modules/payments/index.ts';
 import {
   demoSeedPending,
   displayName,
@@ -47,7 +48,11 @@ async function serve(config: Readonly<Config>): Promise<void> {
   const database = await open(config);
   if (config.demoSeed !== 'none' && (await demoSeedPending(database.db, config.demoSeed))) {
     const bar = progressBar(`seed ${config.demoSeed}`);
-    await seedAggregation(database.db, config.demoSeed, (done, total, name) => bar.update(done, total, name));
+    const { sad } = await seedAggregation(database.db, config.demoSeed, (done, total, name) =>
+      bar.update(done, total, name),
+    );
+    // Demo data only: test IBANs and fees for the demo citizens, never with the `seed` command.
+    await seedPaymentsDemo(database.db, sad.id);
   }
   const { app, worker, shutdown: drain } = await buildApp(config, database);
   await app.listen({ host: config.host, port: config.port });

@@ -8,6 +8,7 @@ import * as service from './tenancy.service.ts';
 
 export { findEnteRef } from './cli.ts';
 export { HostRouter } from './host-router.ts';
+export { isValidNumericFiscalCode } from './tenancy.rules.ts';
 export type { Ente } from './tenancy.schema.ts';
 export {
   demoSeedPending,

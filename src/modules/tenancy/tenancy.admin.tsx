@@ -114,6 +114,9 @@ function AdminPage(props: {
             <li class="list-inline-item">
               <a href={`/${brand.slug}/admin/accesso-operatori`}>{t('enterprise.title')}</a>
             </li>
+            <li class="list-inline-item">
+              <a href={`/${brand.slug}/admin/pagamenti`}>{t('admin.payments')}</a>
+            </li>
           </ul>
           {saved && (
             <div class="alert alert-success" role="status">

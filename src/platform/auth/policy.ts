@@ -47,6 +47,11 @@ export const POLICY = {
     ['ente_admin', 'ente'],
     ['sad_admin', 'sad'],
   ],
+  /** The ente's pagoPA settings and catalogue of payable items. */
+  'payments.manage': [
+    ['ente_admin', 'ente'],
+    ['sad_admin', 'sad'],
+  ],
   'audit.read': [
     ['ente_admin', 'ente'],
     ['sad_admin', 'sad'],

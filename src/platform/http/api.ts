@@ -103,6 +103,7 @@ export async function registerApiConventions(
       tags: [
         { name: 'status', description: 'Health of the API.' },
         { name: 'enti', description: 'The SAD and its member comuni.' },
+        { name: 'payments', description: 'pagoPA payments: receipt notifications.' },
       ],
     },
     // Paths are documented relative to the server URL, which carries the version.

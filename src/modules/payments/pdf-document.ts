@@ -1,0 +1,293 @@
+// A tagged, accessible A4 PDF (PDF/UA-1 identification, document language, title shown by viewers,
+// structure tree with headings, paragraphs and figures with alternative text, decoration marked as
+// artifacts, embedded Titillium Web) on top of pdfkit, and the QR / DataMatrix symbols drawn as vector
+// modules so they stay sharp at any print or scan resolution. See docs/adr/0008-pdf.md.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import bwipjs from 'bwip-js';
+import * as fontkit from 'fontkit';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+
+export type PdfLang = 'it' | 'en';
+export type FontName = 'regular' | 'semibold' | 'bold';
+export interface TextStyle {
+  font?: FontName;
+  size?: number;
+  color?: string;
+  align?: 'left' | 'right' | 'center';
+}
+
+export const A4 = { width: 595.28, height: 841.89 };
+export const MARGIN = 40;
+export const COLORS = { text: '#17324d', label: '#5c6f82', accent: '#0059b3', rule: '#a9b6c3' };
+const FIELD_LABEL: TextStyle = { font: 'semibold', size: 7.5, color: COLORS.label };
+const FIELD_VALUE: TextStyle = { font: 'bold', size: 10 };
+const MM = 72 / 25.4;
+export const mm = (value: number) => value * MM;
+
+// Parsed once per process (parsing is most of the cost of a small document); each document embeds
+// its own subset.
+let parsedFonts: Record<FontName, fontkit.Font> | undefined;
+function fonts(): Record<FontName, fontkit.Font> {
+  if (!parsedFonts) {
+    const pkg = createRequire(import.meta.url).resolve('bootstrap-italia/package.json');
+    const dir = path.join(path.dirname(pkg), 'dist/fonts/Titillium_Web');
+    const load = (weight: string) => {
+      const font = fontkit.create(
+        readFileSync(path.join(dir, `titillium-web-v10-latin-ext_latin-${weight}.ttf`)),
+      );
+      if (!('layout' in font)) throw new Error(`Titillium Web ${weight} is a font collection`);
+      return font;
+    };
+    parsedFonts = { regular: load('regular'), semibold: load('600'), bold: load('700') };
+  }
+  return parsedFonts;
+}
+
+type Struct = PDFKit.PDFStructureElement;
+interface StructOptions {
+  alt?: string;
+  lang?: string;
+  bbox?: [number, number, number, number];
+  placement?: 'Block' | 'Inline';
+}
+
+export class TaggedPdf {
+  readonly doc: PDFKit.PDFDocument;
+  #parent: Struct;
+  readonly #root: Struct;
+
+  constructor(o: { lang: PdfLang; title: string; subject?: string; author?: string }) {
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margin: 20,
+      pdfVersion: '1.7',
+      subset: 'PDF/UA',
+      tagged: true,
+      lang: o.lang === 'it' ? 'it-IT' : 'en-GB',
+      displayTitle: true,
+      info: {
+        Title: o.title,
+        ...(o.subject ? { Subject: o.subject } : {}),
+        ...(o.author ? { Author: o.author } : {}),
+        Creator: 'Convergenza',
+      },
+      // The typings (0.17) lack the 'PDF/UA' subset, which adds the pdfuaid identification to the XMP.
+    } as unknown as PDFKit.PDFDocumentOptions);
+    const parsed = fonts();
+    for (const name of ['regular', 'semibold', 'bold'] as const) {
+      // pdfkit ≥ 0.20 takes a parsed fontkit font; its typings predate that.
+      this.doc.registerFont(name, parsed[name] as unknown as Buffer);
+    }
+    this.doc.font('regular');
+    this.#root = this.doc.struct('Document');
+    this.doc.addStructure(this.#root);
+    this.#parent = this.#root;
+  }
+
+  /** Groups what `build` adds under one structure element (Sect, Div, L…). */
+  group(tag: string, build: () => void): void {
+    const element = this.doc.struct(tag);
+    this.#parent.add(element);
+    const previous = this.#parent;
+    this.#parent = element;
+    try {
+      build();
+    } finally {
+      this.#parent = previous;
+      element.end();
+    }
+  }
+
+  /** Adds a structure element whose content `draw` paints; returns what `draw` returns. */
+  tag<T>(tag: string, draw: () => T, options: StructOptions = {}): T {
+    let result: T | undefined;
+    this.#parent.add(
+      this.doc.struct(tag, options as PDFKit.Mixins.StructureElementOptions, () => {
+        result = draw();
+      }),
+    );
+    return result as T;
+  }
+
+  /** Paints decoration that assistive technology must skip. */
+  artifact(draw: () => void): void {
+    this.doc.markContent('Artifact', { type: 'Layout' });
+    draw();
+    this.doc.endMarkedContent();
+  }
+
+  style(s: TextStyle = {}): this {
+    this.doc
+      .font(s.font ?? 'regular')
+      .fontSize(s.size ?? 9)
+      .fillColor(s.color ?? COLORS.text);
+    return this;
+  }
+
+  heightOf(text: string, width: number, s: TextStyle = {}): number {
+    this.style(s);
+    return this.doc.heightOfString(text, { width, lineGap: 1 });
+  }
+
+  /** Writes text at (x, y) without tagging (call inside `tag`); returns the y below it. */
+  write(text: string, x: number, y: number, width: number, s: TextStyle = {}): number {
+    this.style(s);
+    this.doc.text(text, x, y, { width, lineGap: 1, align: s.align ?? 'left' });
+    return y + this.doc.heightOfString(text, { width, lineGap: 1 });
+  }
+
+  heading(level: 1 | 2 | 3, text: string, x: number, y: number, width: number, s: TextStyle = {}): number {
+    return this.tag(`H${level}`, () => this.write(text, x, y, width, { font: 'bold', ...s }));
+  }
+
+  paragraph(text: string, x: number, y: number, width: number, s: TextStyle = {}): number {
+    return this.tag('P', () => this.write(text, x, y, width, s));
+  }
+
+  /** A small label above its value, read as one paragraph (the trailing space keeps the words apart). */
+  field(label: string, value: string, x: number, y: number, width: number, s: TextStyle = {}): number {
+    return this.tag('P', () => {
+      const below = this.write(`${label} `, x, y, width, FIELD_LABEL);
+      return this.write(value, x, below + 1, width, { ...FIELD_VALUE, ...s });
+    });
+  }
+
+  /** "Label value" on one line, the value in bold. */
+  inlineField(label: string, value: string, x: number, y: number, width: number): number {
+    return this.tag('P', () => {
+      this.style({ ...FIELD_LABEL, size: 9 });
+      this.doc.text(`${label} `, x, y, { width, lineGap: 1, continued: true });
+      this.style({ ...FIELD_VALUE, size: 9 });
+      this.doc.text(value, { lineGap: 1 });
+      return this.doc.y;
+    });
+  }
+
+  fieldHeight(label: string, value: string, width: number, s: TextStyle = {}): number {
+    return (
+      this.heightOf(`${label} `, width, FIELD_LABEL) +
+      1 +
+      this.heightOf(value, width, { ...FIELD_VALUE, ...s })
+    );
+  }
+
+  figure(alt: string, x: number, y: number, w: number, h: number, draw: () => void): void {
+    this.tag('Figure', draw, { alt, bbox: [x, y, x + w, y + h], placement: 'Block' });
+  }
+
+  rule(x1: number, y: number, x2: number, dashed = false): void {
+    this.artifact(() => {
+      this.doc.save().lineWidth(0.6).strokeColor(COLORS.rule);
+      if (dashed) this.doc.dash(4, { space: 3 });
+      this.doc.moveTo(x1, y).lineTo(x2, y).stroke().undash().restore();
+    });
+  }
+
+  box(x: number, y: number, w: number, h: number): void {
+    this.artifact(() => {
+      this.doc.save().lineWidth(0.8).strokeColor(COLORS.rule).roundedRect(x, y, w, h, 4).stroke().restore();
+    });
+  }
+
+  async finish(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const done = new Promise<Buffer>((resolve, reject) => {
+      this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+      this.doc.on('end', () => resolve(Buffer.concat(chunks)));
+      this.doc.on('error', reject);
+    });
+    this.#root.end();
+    this.doc.end();
+    return done;
+  }
+}
+
+/** A symbol's dark modules, row by row. */
+export interface ModuleMatrix {
+  columns: number;
+  rows: number;
+  dark(column: number, row: number): boolean;
+}
+
+/** The pagoPA QR symbol: version 4 (33×33), error correction M, as the avvisi guide prescribes. */
+export function qrMatrix(text: string): ModuleMatrix {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M', version: 4 });
+  return { columns: modules.size, rows: modules.size, dark: (c, r) => modules.get(r, c) === 1 };
+}
+
+/** An ECC 200 DataMatrix symbol, size chosen by the encoder (48×48 for the 256-character Poste string). */
+export function dataMatrixMatrix(text: string): ModuleMatrix {
+  const [symbol] = bwipjs.raw({ bcid: 'datamatrix', text });
+  if (!symbol || !('pixs' in symbol)) throw new Error('DataMatrix encoder returned no 2D symbol');
+  return { columns: symbol.pixx, rows: symbol.pixy, dark: (c, r) => symbol.pixs[r * symbol.pixx + c] === 1 };
+}
+
+/** Paints the dark modules as filled rectangles (one per horizontal run) in a square of side `size`. */
+export function drawMatrix(
+  doc: PDFKit.PDFDocument,
+  m: ModuleMatrix,
+  x: number,
+  y: number,
+  size: number,
+): void {
+  const module = size / Math.max(m.columns, m.rows);
+  doc.save();
+  for (let row = 0; row < m.rows; row++) {
+    let column = 0;
+    while (column < m.columns) {
+      if (!m.dark(column, row)) {
+        column++;
+        continue;
+      }
+      const start = column;
+      while (column < m.columns && m.dark(column, row)) column++;
+      doc.rect(x + start * module, y + row * module, (column - start) * module, module);
+    }
+  }
+  doc.fill('#000000').restore();
+}
+
+const groupings: Record<PdfLang, Intl.NumberFormat> = {
+  it: new Intl.NumberFormat('it-IT', { useGrouping: true }),
+  en: new Intl.NumberFormat('en-GB', { useGrouping: true }),
+};
+
+/** "€ 1.234,50" in Italian, "€ 1,234.50" in English; integer arithmetic on cents. */
+export function formatEuroCents(lang: PdfLang, cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const euros = groupings[lang].format(Math.trunc(abs / 100));
+  const rest = String(abs % 100).padStart(2, '0');
+  return `${sign}€ ${euros}${lang === 'it' ? ',' : '.'}${rest}`;
+}
+
+/** A calendar date (YYYY-MM-DD) as DD/MM/YYYY, the form both languages use on Italian documents. */
+export function formatDate(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new Error(`not a date (YYYY-MM-DD): "${date}"`);
+  return `${match[3]}/${match[2]}/${match[1]}`;
+}
+
+const dateTimeOptions: Intl.DateTimeFormatOptions = {
+  timeZone: 'Europe/Rome',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+const dateTimes: Record<PdfLang, Intl.DateTimeFormat> = {
+  it: new Intl.DateTimeFormat('it-IT', dateTimeOptions),
+  en: new Intl.DateTimeFormat('en-GB', dateTimeOptions),
+};
+
+/** An instant in Italian time, "31/12/2026, 14:05". */
+export function formatDateTime(lang: PdfLang, iso: string): string {
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) throw new Error(`not an ISO 8601 date-time: "${iso}"`);
+  return dateTimes[lang].format(instant);
+}
