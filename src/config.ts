@@ -12,6 +12,8 @@ export interface Config {
   publicUrl: string;
   /** PostgreSQL server; when absent the embedded PGlite database under dataDir is used. */
   databaseUrl: string | null;
+  /** Connections to the PostgreSQL server per process (each open transaction holds one). */
+  databasePoolSize: number;
   dataDir: string;
   /** Demo aggregation loaded into an empty database at start ('none' to start empty). */
   demoSeed: Aggregation | 'none';
@@ -212,6 +214,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     port,
     publicUrl,
     databaseUrl: env.DATABASE_URL || null,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),
     dataDir: path.resolve(env.DATA_DIR || './data'),
     demoSeed,
     logLevel: env.LOG_LEVEL || 'info',

@@ -38,7 +38,11 @@ const USAGE = `Usage: convergenza <command>
 Configuration comes from environment variables: see README.md.`;
 
 async function open(config: Readonly<Config>): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
   await migrate(database);
   return database;
 }

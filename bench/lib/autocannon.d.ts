@@ -15,11 +15,22 @@ declare module 'autocannon' {
     non2xx: number;
     duration: number;
   }
+  interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Called before each request: returns the request to send (a new body each time, say). */
+    setupRequest?: (request: Request) => Request;
+  }
   interface Options {
     url: string;
     connections?: number;
     headers?: Record<string, string>;
     duration?: number;
+    /** Total requests to send (instead of a duration). */
+    amount?: number;
+    requests?: Request[];
     warmup?: { connections?: number; duration?: number };
   }
   function autocannon(options: Options): Promise<Result>;

@@ -92,12 +92,8 @@ describe('recordReceipt', () => {
         queue: 'payments.paid.certificates',
       }),
     ).toBe(1);
-    expect(
-      await count(database.db, 'audit_events', {
-        action: 'payment.receipt.record',
-        target_id: first.receiptId,
-      }),
-    ).toBe(1);
+    // An ordinary receipt is its own record; only receipts that open an issue are audited.
+    expect(await count(database.db, 'audit_events', { target_id: first.receiptId })).toBe(0);
     expect(await count(database.db, 'payment_receipt_issues', { receipt_id: first.receiptId })).toBe(0);
   });
 
@@ -155,6 +151,12 @@ describe('recordReceipt', () => {
     );
     expect(await count(database.db, 'payment_options', { status: 'paid' })).toBe(paidBefore);
     expect(await count(database.db, 'jobs')).toBe(jobsBefore);
+    expect(
+      await count(database.db, 'audit_events', {
+        action: 'payment.receipt.issue',
+        target_id: recorded.receiptId,
+      }),
+    ).toBe(1);
     await resolveReceiptIssue(
       database.db,
       { subject: 'operator' },

@@ -135,22 +135,18 @@ async function reconcile(
     }
   } else if (result !== 'paid' && result !== 'ko') {
     await repo.insertIssue(trx, enteId, receipt.receiptId, result);
+    // The receipts table is the insert-only record of every receipt (with pagoPA's XML); the audit
+    // chain records the exceptions an operator must look at. Auditing every receipt would serialise an
+    // ente's receipts on its chain head (one commit at a time) for no added evidence.
+    await recordAudit(trx, {
+      enteId,
+      actor: `pagopa:${via}`,
+      action: 'payment.receipt.issue',
+      targetType: 'payment_receipt',
+      targetId: receipt.receiptId,
+      content: { iuv: receipt.iuv, outcome: receipt.outcome, amount_cents: receipt.amountCents, result },
+    });
   }
-  // Last, so the ente's audit chain head stays locked as briefly as possible.
-  await recordAudit(trx, {
-    enteId,
-    actor: `pagopa:${via}`,
-    action: 'payment.receipt.record',
-    targetType: 'payment_receipt',
-    targetId: receipt.receiptId,
-    content: {
-      iuv: receipt.iuv,
-      outcome: receipt.outcome,
-      amount_cents: receipt.amountCents,
-      result,
-      position_paid: positionPaid,
-    },
-  });
   return { status: 'recorded', ...outcome, result, positionPaid };
 }
 
