@@ -230,7 +230,8 @@ function markdown(
   checks: Check[],
 ): string {
   return [
-    `\`npm run bench -- payments\` on ${f.database} (same machine, loopback; CPU busy before: ${f.cpuBusyBeforePct ?? '?'} %).`,
+    `\`npm run bench -- payments\` on ${f.database} (same machine, loopback; the server's pool: ${POOL} connections, ` +
+      `\`DATABASE_POOL_SIZE\`; CPU busy before: ${f.cpuBusyBeforePct ?? '?'} %).`,
     '',
     table(
       ['what', 'per second', 'p50 ms', 'p99 ms'],
