@@ -240,6 +240,7 @@ export async function buildApp(
     db,
     worker,
     directory,
+    publicUrl: config.publicUrl,
     sealKey,
     // Without a configured key (the sandbox), the key is a platform secret the sandbox is given too.
     pagopa: config.pagopa && {

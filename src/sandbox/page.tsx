@@ -1,3 +1,4 @@
+// The page shell of every sandbox stand-in: Bootstrap Italia, and a banner that says it is a test.
 import type { ComponentChildren } from 'preact';
 
 export function SandboxPage({

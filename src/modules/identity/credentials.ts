@@ -1,6 +1,6 @@
 // Staff credentials: argon2id password hashes (hash-wasm: WebAssembly, no native build), TOTP second
 // factor (RFC 6238, otpauth), and TOTP secrets sealed at rest with AES-256-GCM.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import { Secret, TOTP } from 'otpauth';
 
@@ -51,25 +51,8 @@ export function totpStep(secret: string, code: string, now = Date.now()): number
 
 export const verifyTotp = (secret: string, code: string) => totpStep(secret, code) !== null;
 
-/** Seals a secret for storage: "v1.<iv>.<tag>.<ciphertext>", base64url, with a key derived from `keyMaterial`. */
-export function seal(plain: string, keyMaterial: string): string {
-  const key = createHash('sha256').update(`convergenza-seal:${keyMaterial}`).digest();
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
-}
-
-export function unseal(sealed: string, keyMaterial: string): string {
-  const [version, iv, tag, data] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || !data) throw new Error('unknown sealed format');
-  const key = createHash('sha256').update(`convergenza-seal:${keyMaterial}`).digest();
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
-}
+// Secrets at rest (TOTP secrets, provider tokens) are sealed with the platform's helper.
+export { seal, unseal } from '../../platform/seal.ts';
 
 /** Seconds to wait after n consecutive failures: none for 2, then 30 s doubling, at most one hour. */
 export function lockoutSeconds(failures: number): number {

@@ -1,3 +1,5 @@
+// The frame of the identity pages (platform-level, not an ente's portal), and how they are sent:
+// never cached, as they carry forms, tokens or a signed-in user.
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { Field } from '../../platform/layout/forms.tsx';

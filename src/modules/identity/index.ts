@@ -1,6 +1,7 @@
 // The identity module: staff accounts (password + TOTP), sessions pages; citizens' SPID/CIE login
 // arrives here too.
 import type { FastifyInstance } from 'fastify';
+import type { AnyDb } from '../../platform/db/database.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import type { CitizenLoginDeps } from './citizen-login.ts';
 import { EnterpriseClients } from './enterprise-login.ts';
@@ -11,6 +12,7 @@ import { passwordResetPages } from './identity.password-reset.tsx';
 import { profilePages } from './identity.profile.tsx';
 import { samlLoginPages } from './identity.saml.tsx';
 import { staffAdminPages } from './identity.staff-admin.tsx';
+import { findProfile } from './profile.repo.ts';
 import type { SpidServiceProvider } from './saml/service-provider.ts';
 
 export { enterpriseRedirectUri } from './enterprise-login.ts';
@@ -29,6 +31,12 @@ export { type IdentityProvider, parseIdpMetadata } from './saml/idp-metadata.ts'
 export { DEFAULT_ATTRIBUTES, SpidServiceProvider } from './saml/service-provider.ts';
 export { createServiceProvider } from './saml/setup.ts';
 export { createSpCertificate } from './saml/sp-certificate.ts';
+
+/** The fiscal code SPID or CIE gave for a citizen; null for staff, or when the provider gave none. */
+export async function citizenFiscalCode(db: AnyDb, userId: string | undefined): Promise<string | null> {
+  const profile = userId ? await findProfile(db, userId) : undefined;
+  return profile?.kind === 'citizen' ? profile.fiscalNumber : null;
+}
 
 export async function identityModule(
   app: FastifyInstance,

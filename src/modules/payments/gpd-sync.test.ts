@@ -173,6 +173,33 @@ describe('GPD publication', () => {
     ).toBe(1);
   });
 
+  it('keeps retrying while GPD refuses the key (the ente’s configuration, not the position)', async () => {
+    const created = await create(database.db, newPosition(jesolo.id));
+    const gpd = new FakeGpd();
+    gpd.fail = new GpdError('POST …/debtpositions: 401 invalid subscription key', 401, null, false);
+    await workerWith(gpd.factory).runOnce();
+    const waiting = (await position(created.positionId))!;
+    expect(waiting.status).toBe('pending');
+    expect(waiting.gpd).toMatchObject({ state: 'queued', attempts: 1 });
+    expect((await findJob(database.db, jesolo.id, await syncJob(created.positionId)))!.status).toBe('queued');
+  });
+
+  it('invalidates on GPD a cancelled position whose publication failed but may have reached GPD', async () => {
+    const created = await create(database.db, newPosition(jesolo.id));
+    const gpd = new FakeGpd();
+    gpd.fail = new GpdError('POST …/debtpositions: timeout', null, null, true);
+    await workerWith(gpd.factory).runOnce(); // GPD may have created it before the timeout
+    await cancel(created.positionId);
+    gpd.fail = null;
+    gpd.calls.length = 0;
+    await makeDue(await syncJob(created.positionId));
+    const worker = workerWith(gpd.factory);
+    await worker.runOnce();
+    await worker.runOnce();
+    expect(gpd.calls).toContain(`invalidate ${created.iupd}`);
+    expect((await position(created.positionId))!.gpd.state).toBe('invalidated');
+  });
+
   it('publishes a draft left by an earlier run that stopped after creating it', async () => {
     const created = await create(database.db, newPosition(jesolo.id));
     const gpd = new FakeGpd();

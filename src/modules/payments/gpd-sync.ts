@@ -118,13 +118,16 @@ export async function syncPosition(
   const record = (change: Parameters<typeof repo.setGpdState>[3], onlyIf?: { status: PositionStatus[] }) =>
     withTenant(deps.db, enteId, (trx) => repo.setGpdState(trx, enteId, position.id, change, onlyIf));
   const cancelled = position.status === 'cancelled';
-  if (cancelled && position.gpd.state === 'queued') {
-    // Never published: nothing to invalidate (a publication still in flight sees the cancellation).
+  // A publication that failed may still have reached GPD (a timeout after GPD created it): a
+  // cancelled position that was ever attempted is invalidated there, whatever we recorded.
+  const maybeOnGpd = position.gpd.state === 'published' || position.gpd.attempts > 0;
+  if (cancelled && !maybeOnGpd) {
+    // Never sent: nothing to invalidate (a publication still in flight sees the cancellation).
     await record({ state: 'withdrawn', error: null }, { status: ['cancelled'] });
     return;
   }
   const publish = !cancelled && position.gpd.state === 'queued' && position.status === 'pending';
-  const withdraw = cancelled && position.gpd.state === 'published';
+  const withdraw = cancelled && maybeOnGpd && position.gpd.state !== 'invalidated';
   if (!publish && !withdraw) return;
   try {
     const { gpd, org } = await gpdOf(deps, enteId);
@@ -141,7 +144,10 @@ export async function syncPosition(
     await invalidate(gpd, org, position.iupd);
     await record({ state: 'invalidated', error: null, attempted: true });
   } catch (error) {
-    const retry = !(error instanceof GpdError && !error.retryable) && job.attempts < job.max_attempts;
+    // A refused key (401/403) is the ente's configuration, not this position's fault: keep retrying.
+    const keyRefused = error instanceof GpdError && (error.status === 401 || error.status === 403);
+    const retryable = !(error instanceof GpdError) || error.retryable || keyRefused;
+    const retry = retryable && job.attempts < job.max_attempts;
     if (retry || !publish) {
       await record({ error: brief(error), attempted: true });
       if (retry) throw error;

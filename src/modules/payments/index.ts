@@ -9,6 +9,7 @@ import { GpdClient } from './gpd-client.ts';
 import type { GpdFactory } from './gpd-sync.ts';
 import { paymentsAdminPages } from './payments.admin.tsx';
 import { registerPaymentJobs, startScheduler } from './payments.jobs.ts';
+import { paymentsPages } from './payments.pages.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import type { PaidEvent } from './payments.schema.ts';
 import { onPaid } from './reconcile.ts';
@@ -55,6 +56,8 @@ export interface PaymentsDeps {
   db: Db;
   worker: JobWorker;
   directory: EnteDirectory;
+  /** The platform's public address: where pagoPA Checkout sends citizens back to. */
+  publicUrl: string;
   /** The installation's seal secret: GPD subscription keys are stored sealed with it. */
   sealKey: string;
   /** pagoPA's (or the sandbox's) addresses; null: no GPD publication, no receipts endpoint. */
@@ -78,6 +81,7 @@ export interface PaymentsModule {
 export async function paymentsModule(app: FastifyInstance, deps: PaymentsDeps): Promise<PaymentsModule> {
   paymentsAdminPages(app, deps);
   const { pagopa } = deps;
+  await paymentsPages(app, { ...deps, checkoutUrl: pagopa?.checkoutUrl ?? null });
   if (pagopa) {
     await paymentsRoutes(app, { db: deps.db, notificationKey: pagopa.notificationKey });
     const gpd: GpdFactory =

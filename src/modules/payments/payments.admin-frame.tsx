@@ -1,18 +1,16 @@
 // The frame of the ente admin's payments pages (/{slug}/admin/pagamenti…): the ente resolved from the
 // path, the policy check (its ente admin, or an admin of its SAD), the page with the ente's brand, and
 // field errors as page messages.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren, VNode } from 'preact';
+import type { FastifyReply } from 'fastify';
+import type { VNode } from 'preact';
 import { can } from '../../platform/auth/policy.ts';
-import { PlatformErrors } from '../../platform/errors.ts';
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts';
-import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { Layout, renderPage } from '../../platform/layout/Layout.tsx';
-import { type EnteDirectory, toBrand } from '../tenancy/index.ts';
+import { renderPage } from '../../platform/layout/Layout.tsx';
+import { type EnteDirectory, EnteFrame, type EnteWithSad, enteScope } from '../tenancy/index.ts';
 import type { FieldIssue, Rule } from './payments.rules.ts';
 
 export type Errors = Partial<Record<string, MessageKey>>;
-export type Found = NonNullable<Awaited<ReturnType<EnteDirectory['bySlug']>>>;
+export type Found = EnteWithSad;
 
 const RULE_KEYS: Partial<Record<Rule, MessageKey>> = {
   required: 'validation.required',
@@ -36,47 +34,11 @@ export const pageErrors = (issues: FieldIssue[]): Errors =>
 export const errorSummary = (t: Translate, errors: Errors) =>
   Object.entries(errors).map(([field, key]) => ({ field, message: t(key!) }));
 
-/** Resolves /:slug, frames the page with the ente's brand, and lets in its ente admin or a SAD admin. */
-export function paymentsAdminScope(directory: EnteDirectory) {
-  return async (request: FastifyRequest): Promise<Found> => {
-    const { slug } = request.params as { slug: string };
-    const found = /^[a-z0-9-]{1,63}$/.test(slug) ? await directory.bySlug(slug) : null;
-    if (!found) throw PlatformErrors.notFound('ente');
-    request.brand = toBrand(found);
-    if (!request.principal) throw PlatformErrors.unauthenticated();
-    const { ente } = found;
-    if (!can(request.principal, 'payments.manage', { enteId: ente.id, sadId: ente.sadId ?? ente.id })) {
-      throw PlatformErrors.forbidden();
-    }
-    return found;
-  };
-}
+/** Who may manage the ente's payments: its ente admin, or an admin of its SAD. */
+export const paymentsAdminScope = (directory: EnteDirectory) =>
+  enteScope(directory, (principal, ente) => can(principal, 'payments.manage', ente));
 
-export function PaymentsFrame(props: {
-  ctx: PageContext;
-  brand: PortalBrand;
-  title: string;
-  trail?: { label: string; href: string }[];
-  children: ComponentChildren;
-}) {
-  const { ctx, brand, title } = props;
-  const home = { label: ctx.t('breadcrumb.home'), href: `/${brand.slug}` };
-  return (
-    <Layout
-      ctx={ctx}
-      brand={brand}
-      title={title}
-      breadcrumbs={[home, ...(props.trail ?? []), { label: title }]}
-    >
-      <div class="row my-4">
-        <div class="col-lg-9">
-          <h1 class="mb-3">{title}</h1>
-          {props.children}
-        </div>
-      </div>
-    </Layout>
-  );
-}
+export const PaymentsFrame = EnteFrame;
 
 export const sendPage = (reply: FastifyReply, page: VNode, status = 200) =>
   reply

@@ -14,7 +14,7 @@ import { unseal } from '../../platform/seal.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { demoIban } from './payments.seed.ts';
 import { findItem, paymentSettings } from './payments.settings.ts';
-import { count } from './payments.test-support.ts';
+import { count, create, inDays, newPosition } from './payments.test-support.ts';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;
@@ -144,6 +144,33 @@ describe('/{slug}/admin/pagamenti', () => {
     const res = await browser.post(PAGE, { ...settingsForm, creditorFiscalCode: jesoloCode });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('id="creditorFiscalCode-error"');
+  });
+
+  it('keeps the creditor fiscal code once debt positions exist', async () => {
+    const jesoloCode = (
+      await sql<{ f: string }>`select fiscal_code as f from enti where id = ${jesolo}`.execute(database.db)
+    ).rows[0]!.f;
+    const admin = new Browser(built.app);
+    admin.cookies = await sessionAs(database, 'admin-jesolo-2', [{ role: 'ente_admin', enteId: jesolo }]);
+    await admin.get('/jesolo/admin/pagamenti');
+    const form = { ...settingsForm, creditorFiscalCode: jesoloCode, gpdKey: '' };
+    expect((await admin.post('/jesolo/admin/pagamenti', form)).statusCode).toBe(303);
+    await create(
+      database.db,
+      newPosition(jesolo, {
+        itemCode: undefined,
+        options: [
+          { amountCents: 500, dueDate: inDays(5), transfers: [{ amountCents: 500, taxonomy: '0101107SP' }] },
+        ],
+      }),
+    );
+    const changed = await admin.post('/jesolo/admin/pagamenti', {
+      ...form,
+      creditorFiscalCode: '80006890265',
+    });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.body).toContain('id="creditorFiscalCode-error"');
+    expect((await paymentSettings(database.db, jesolo))!.creditorFiscalCode).toBe(jesoloCode);
   });
 
   it('adds, edits, deactivates and reactivates catalogue items', async () => {

@@ -166,8 +166,11 @@ export function paymentsAdminPages(
         input,
       );
     } catch (error) {
-      if ((error as { code?: string }).code !== 'CREDITOR_TAKEN') throw error;
-      return show(request, reply, found, form, { creditorFiscalCode: 'payments.rule.creditorTaken' }, 409);
+      const code = (error as { code?: string }).code;
+      if (code !== 'CREDITOR_TAKEN' && code !== 'CREDITOR_FIXED') throw error;
+      const message =
+        code === 'CREDITOR_TAKEN' ? 'payments.rule.creditorTaken' : 'payments.rule.creditorFixed';
+      return show(request, reply, found, form, { creditorFiscalCode: message }, 409);
     }
     return reply.redirect(`${base(found)}?salvato=1`, 303);
   });

@@ -8,7 +8,8 @@ export const PaymentsErrors = {
       "The ente's pagoPA settings (fiscal code, segregation code, IBAN) are not configured yet.",
     ),
   positionNotFound: () => new AppError('POSITION_NOT_FOUND', 404, 'No debt position with this identifier.'),
-  positionPaid: () => new AppError('POSITION_PAID', 409, 'A paid position cannot be cancelled.'),
+  positionPaid: () =>
+    new AppError('POSITION_PAID', 409, 'A paid or partly paid position cannot be cancelled.'),
   positionExists: () =>
     new AppError(
       'POSITION_EXISTS',
@@ -20,6 +21,10 @@ export const PaymentsErrors = {
       { field: 'code', message: 'is already used by another item' },
     ]),
   itemNotFound: () => new AppError('ITEM_NOT_FOUND', 404, 'No payable item with this code.'),
+  creditorFixed: () =>
+    new AppError('CREDITOR_FIXED', 409, 'The fiscal code cannot change once debt positions exist.', [
+      { field: 'creditorFiscalCode', message: 'cannot change once debt positions exist' },
+    ]),
   creditorTaken: () =>
     new AppError('CREDITOR_TAKEN', 409, 'Another ente already uses this fiscal code for pagoPA.', [
       { field: 'creditorFiscalCode', message: 'is already used by another ente' },

@@ -165,6 +165,10 @@ export interface PositionFilter {
   status?: PositionStatus;
   debtorFiscalCode?: string;
   sourceModule?: string;
+  itemCode?: string;
+  /** Due dates from and to (YYYY-MM-DD, both included). */
+  dueFrom?: string;
+  dueTo?: string;
   limit: number;
   offset: number;
 }
@@ -191,6 +195,18 @@ export async function listPositions(
   if (filter.sourceModule) {
     query = query.where('source_module', '=', filter.sourceModule);
     count = count.where('source_module', '=', filter.sourceModule);
+  }
+  if (filter.itemCode) {
+    query = query.where('item_code', '=', filter.itemCode);
+    count = count.where('item_code', '=', filter.itemCode);
+  }
+  if (filter.dueFrom) {
+    query = query.where('due_date', '>=', filter.dueFrom);
+    count = count.where('due_date', '>=', filter.dueFrom);
+  }
+  if (filter.dueTo) {
+    query = query.where('due_date', '<=', filter.dueTo);
+    count = count.where('due_date', '<=', filter.dueTo);
   }
   const rows = await query
     .orderBy('created_at', 'desc')

@@ -100,7 +100,10 @@ export async function setGpdState(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Cancels an unpaid position; returns false when it is paid or already cancelled. */
+/**
+ * Cancels an unpaid position; returns false when it is paid, partly paid (an instalment: the money
+ * collected would be orphaned) or already cancelled.
+ */
 export async function cancelPosition(db: AnyDb, enteId: string, id: string): Promise<boolean> {
   const result = await q(db)
     .updateTable('payment_positions')
@@ -108,6 +111,17 @@ export async function cancelPosition(db: AnyDb, enteId: string, id: string): Pro
     .where('ente_id', '=', enteId)
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'expired', 'failed'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('payment_options')
+            .select('iuv')
+            .where('payment_options.ente_id', '=', enteId)
+            .where('payment_options.position_id', '=', id)
+            .where('payment_options.status', '=', 'paid'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

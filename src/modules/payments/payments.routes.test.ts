@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
 import { type Config, ConfigError, loadConfig } from '../../config.ts';
+import { sameKey } from '../../platform/http/api-key.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
-import { sameKey } from './payments.routes.ts';
 import { getDebtPosition } from './payments.service.ts';
 import {
   count,

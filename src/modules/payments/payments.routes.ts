@@ -1,12 +1,12 @@
 // The receipt notification endpoint: pagoPA (or the sandbox) posts each receipt's XML here with the
 // installation's notification key. 202 once recorded or already known, 400 for an invalid receipt,
 // 401 for a missing or wrong key. Idempotent by receipt id, so senders may retry freely.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { API_PREFIX, RATE_LIMIT_HEADERS, withErrors } from '../../platform/http/api.ts';
+import { sameKey } from '../../platform/http/api-key.ts';
 import { PaymentsErrors } from './payments.errors.ts';
 import { recordReceipt } from './reconcile.ts';
 
@@ -23,13 +23,6 @@ export const ReceiptAckSchema = Type.Object(
   { $id: 'ReceiptAck', description: 'Acknowledgement of a receipt notification.' },
 );
 
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** Compares in constant time (digests of equal length, whatever the lengths of the inputs). */
-export function sameKey(given: unknown, expected: string): boolean {
-  return typeof given === 'string' && given.length > 0 && timingSafeEqual(digest(given), digest(expected));
-}
-
 export async function paymentsRoutes(app: FastifyInstance, deps: { db: Db; notificationKey: string }) {
   app.addSchema(ReceiptAckSchema);
   // The XML parser lives in this scope only: other routes keep refusing XML bodies.
@@ -44,6 +37,8 @@ export async function paymentsRoutes(app: FastifyInstance, deps: { db: Db; notif
       {
         // A machine-to-machine post authenticated by its key, not a browser form.
         config: { csrf: false, rateLimit: { max: 60_000, timeWindow: 60_000 } },
+        // A receipt is a few kilobytes: anything over 256 KiB is refused before it is read in full.
+        bodyLimit: 262_144,
         onRequest: async (request) => {
           if (!sameKey(request.headers['x-notification-key'], deps.notificationKey)) {
             throw PaymentsErrors.wrongNotificationKey();

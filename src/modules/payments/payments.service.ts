@@ -173,7 +173,9 @@ export async function cancelDebtPosition(
   if (!(await repo.cancelPosition(trx, enteId, positionId))) {
     const position = await query.findPosition(trx, enteId, { id: positionId });
     if (!position) throw PaymentsErrors.positionNotFound();
-    if (position.status === 'paid') throw PaymentsErrors.positionPaid();
+    if (position.status === 'paid' || position.options.some((o) => o.status === 'paid')) {
+      throw PaymentsErrors.positionPaid();
+    }
     return; // already cancelled
   }
   await enqueue(

@@ -115,6 +115,17 @@ export async function setPolledUntil(db: AnyDb, enteId: string, day: string): Pr
 }
 
 /** Platform-wide: the ente a creditor fiscal code belongs to. */
+/** Whether the ente has created any debt position (its creditor code is then fixed). */
+export async function hasPositions(db: AnyDb, enteId: string): Promise<boolean> {
+  const row = await q(db)
+    .selectFrom('payment_positions')
+    .select('id')
+    .where('ente_id', '=', enteId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function enteOfCreditor(db: Db, creditorFiscalCode: string): Promise<string | undefined> {
   const row = await q(db)
     .selectFrom('payment_settings')

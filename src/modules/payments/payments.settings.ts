@@ -77,6 +77,10 @@ export async function saveSettings(
   const taken = await repo.enteOfCreditor(db, values.creditorFiscalCode);
   if (taken && taken !== enteId) throw PaymentsErrors.creditorTaken();
   await withTenant(db, enteId, async (trx) => {
+    // Positions name their creditor on GPD and in every receipt: a new code would orphan them.
+    if (before && before.creditorFiscalCode !== values.creditorFiscalCode) {
+      if (await repo.hasPositions(trx, enteId)) throw PaymentsErrors.creditorFixed();
+    }
     await repo
       .upsertSettings(
         trx,

@@ -33,6 +33,12 @@ const rejects = (xml: string, reason: RegExp) => {
 };
 
 describe('receipt XML', () => {
+  it('refuses unterminated comments, CDATA and processing instructions, however many', () => {
+    for (const piece of ['<!--', '<?', '<![CDATA[']) {
+      expect(() => parseReceipt(`<a>${piece.repeat(20_000)}`)).toThrow('malformed XML');
+    }
+  });
+
   it('round-trips a receipt through the paSendRTV2 document', () => {
     const xml = receiptXml(receipt, { companyName: 'Comune di Venezia', debtorFullName: 'Mario Rossi' });
     expect(xml).toContain(

@@ -64,9 +64,34 @@ const fail = (message: string): never => {
 
 const TAG = /<(\/?)([^\s/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*(\/?)>/y;
 
+const SECTIONS = [
+  ['<!--', '-->'],
+  ['<![CDATA[', ']]>'],
+  ['<?', '?>'],
+] as const;
+
+/** The document without comments, CDATA sections and processing instructions, in one linear pass. */
+function withoutSpecialSections(xml: string): string {
+  let out = '';
+  let at = 0;
+  for (let lt = xml.indexOf('<'); lt !== -1; lt = xml.indexOf('<', at)) {
+    const section = SECTIONS.find(([start]) => xml.startsWith(start, lt));
+    if (!section) {
+      out += xml.slice(at, lt + 1);
+      at = lt + 1;
+      continue;
+    }
+    const end = xml.indexOf(section[1], lt + section[0].length);
+    if (end === -1) fail('malformed XML');
+    out += xml.slice(at, lt);
+    at = end + section[1].length;
+  }
+  return out + xml.slice(at);
+}
+
 /** xmldom silently closes an element left open; this checks every start tag has its end tag. */
 function checkTagsBalance(xml: string): void {
-  const markup = xml.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g, '');
+  const markup = withoutSpecialSections(xml);
   const open: string[] = [];
   let roots = 0;
   for (let at = markup.indexOf('<'); at !== -1; at = markup.indexOf('<', TAG.lastIndex)) {

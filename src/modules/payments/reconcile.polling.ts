@@ -2,6 +2,7 @@
 // fault at pagoPA), so a job lists the ente's receipts on GPD's receipts service since its cursor and
 // records those not seen yet, exactly as if they had been notified. The cursor moves only after a
 // complete pass, so a failed pass is simply repeated.
+import { recordAudit } from '../../platform/audit/audit.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import { GpdError } from './gpd-client.ts';
@@ -22,7 +23,7 @@ export interface PollReport {
   listed: number;
   fetched: number;
   recorded: number;
-  /** Receipts GPD returned that could not be recorded (invalid, another creditor): left for a person. */
+  /** Receipts GPD returned that could not be recorded (invalid, another creditor): audited for a person. */
   refused: number;
 }
 
@@ -39,13 +40,24 @@ export async function pollReceipts(deps: GpdDeps, enteId: string, now = new Date
       try {
         const xml = await gpd.getReceipt(org, iuv);
         report.fetched++;
-        const recorded = await recordReceipt(deps.db, xml, 'polling');
+        const recorded = await recordReceipt(deps.db, xml, 'polling', enteId);
         if (recorded.status === 'recorded') report.recorded++;
       } catch (error) {
         // GPD's 404/422 for one IUV, or a receipt we refuse: the others still count.
         const refused = error instanceof AppError || (error instanceof GpdError && !error.retryable);
         if (!refused) throw error;
         report.refused++;
+        // The cursor moves on: the refusal stays in the ente's audit trail for a person to follow up.
+        await withTenant(deps.db, enteId, (trx) =>
+          recordAudit(trx, {
+            enteId,
+            actor: 'pagopa:polling',
+            action: 'payment.receipt.refused',
+            targetType: 'payment_receipt',
+            targetId: iuv,
+            content: { iuv, reason: String((error as Error).message).slice(0, 300) },
+          }),
+        );
       }
     }
     if (pageNum + 1 >= page.totalPages) break;

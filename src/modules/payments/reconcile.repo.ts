@@ -14,11 +14,14 @@ export interface OptionToPay {
   amountCents: number;
   isInstalment: boolean;
   status: 'unpaid' | 'paid';
+  paidInstalments: boolean;
 }
 
 /**
- * The option an IUV identifies, with its position locked for this transaction: receipts of the same
- * position (two instalments, or a duplicate) are reconciled one after the other.
+ * The option an IUV identifies, with the option and its position locked for this transaction: receipts
+ * of the same position (two instalments, two receipts for one option) are reconciled one after the
+ * other, each seeing what the previous one committed. `paidInstalments` tells whether the debt is
+ * already being paid by instalments (a later single payment would pay it twice).
  */
 export async function lockOption(db: AnyDb, enteId: string, iuv: string): Promise<OptionToPay | undefined> {
   const result = await sql<{
@@ -30,13 +33,17 @@ export async function lockOption(db: AnyDb, enteId: string, iuv: string): Promis
     amount_cents: number;
     is_instalment: boolean;
     status: 'unpaid' | 'paid';
+    paid_instalments: boolean;
   }>`
     select o.position_id, p.iupd, p.source_module, p.source_ref, p.status as position_status,
-      o.amount_cents, o.is_instalment, o.status
+      o.amount_cents, o.is_instalment, o.status,
+      exists (select 1 from payment_options i
+        where i.ente_id = o.ente_id and i.position_id = o.position_id and i.is_instalment and i.status = 'paid'
+      ) as paid_instalments
     from payment_options o
     join payment_positions p on p.ente_id = o.ente_id and p.id = o.position_id
     where o.ente_id = ${enteId} and o.iuv = ${iuv}
-    for update of p`.execute(db);
+    for update of o, p`.execute(db);
   const row = result.rows[0];
   return (
     row && {
@@ -48,6 +55,7 @@ export async function lockOption(db: AnyDb, enteId: string, iuv: string): Promis
       amountCents: Number(row.amount_cents),
       isInstalment: row.is_instalment,
       status: row.status,
+      paidInstalments: row.paid_instalments,
     }
   );
 }
@@ -81,7 +89,7 @@ export async function payOption(
   const result = await sql<{ id: string }>`
     with paid as (
       update payment_options set status = 'paid', paid_at = ${paidAt}, receipt_id = ${receiptId}
-      where ente_id = ${enteId} and iuv = ${iuv}
+      where ente_id = ${enteId} and iuv = ${iuv} and status = 'unpaid'
       returning position_id, is_instalment
     )
     update payment_positions p set status = 'paid', paid_at = ${paidAt}, updated_at = now()

@@ -168,6 +168,59 @@ describe('recordReceipt', () => {
     expect(open.map((i) => i.receiptId)).not.toContain(recorded.receiptId);
   });
 
+  it('credits one of two different receipts for the same instalment arriving together, flags the other', async () => {
+    const created = await create(
+      database.db,
+      newPosition(jesolo.id, {
+        options: [1, 2].map((n) => ({ amountCents: 1000 * n, dueDate: inDays(10 * n) })),
+      }),
+    );
+    const first = created.options[0]!;
+    const results = await Promise.all(
+      [receiptFor(jesolo, first), receiptFor(jesolo, first)].map((xml) =>
+        recordReceipt(writers.db, xml, 'notification'),
+      ),
+    );
+    expect(results.map((r) => r.result).sort()).toEqual(['already_paid', 'paid']);
+    const credited = results.find((r) => r.result === 'paid')!;
+    const { rows } = await sql<{ receipt_id: string }>`
+      select receipt_id from payment_options where ente_id = ${jesolo.id} and iuv = ${first.iuv}`.execute(
+      database.db,
+    );
+    expect(rows[0]!.receipt_id).toBe(credited.receiptId);
+    expect((await position(created.positionId))!.status).toBe('pending');
+  });
+
+  it('does not let the single payment settle a debt already being paid by instalments, nor cancel it', async () => {
+    const created = await create(
+      database.db,
+      newPosition(jesolo.id, {
+        options: [
+          { amountCents: 3000, dueDate: inDays(10), single: true },
+          { amountCents: 1000, dueDate: inDays(10) },
+          { amountCents: 2000, dueDate: inDays(20) },
+        ],
+      }),
+    );
+    const [single, instalment] = created.options;
+    expect((await recordReceipt(database.db, receiptFor(jesolo, instalment!), 'notification')).result).toBe(
+      'paid',
+    );
+    const late = await recordReceipt(database.db, receiptFor(jesolo, single!), 'notification');
+    expect(late.result).toBe('already_paid');
+    expect((await position(created.positionId))!.status).toBe('pending');
+    await expect(
+      withTenant(database.db, jesolo.id, (trx) =>
+        cancelDebtPosition(trx, {
+          enteId: jesolo.id,
+          positionId: created.positionId,
+          actor: { subject: 't' },
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'POSITION_PAID' });
+    expect((await position(created.positionId))!.status).toBe('pending');
+  });
+
   it('flags an amount that does not match, a second payment and a payment of a cancelled position', async () => {
     const a = await create(database.db, newPosition(jesolo.id));
     const wrong = await recordReceipt(

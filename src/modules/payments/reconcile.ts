@@ -52,6 +52,8 @@ export async function recordReceipt(
   db: Db,
   xml: string,
   via: 'notification' | 'polling',
+  /** When polling one ente's receipts: a receipt naming another creditor is refused. */
+  expectedEnte?: string,
 ): Promise<RecordedReceipt> {
   let receipt: Receipt;
   try {
@@ -61,7 +63,7 @@ export async function recordReceipt(
     throw error;
   }
   const enteId = await creditorEnte(db, receipt.organizationFiscalCode);
-  if (!enteId) throw PaymentsErrors.unknownCreditor();
+  if (!enteId || (expectedEnte && enteId !== expectedEnte)) throw PaymentsErrors.unknownCreditor();
   return withTenant(db, enteId, (trx) => reconcile(trx, enteId, receipt, xml, via));
 }
 
@@ -70,6 +72,8 @@ function resultOf(receipt: Receipt, option: repo.OptionToPay | undefined): Recei
   if (receipt.outcome === 'KO') return 'ko';
   // Paid already (this option, or the whole debt through another option): money to give back.
   if (option.status === 'paid' || option.positionStatus === 'paid') return 'already_paid';
+  // The single payment of a debt already being paid by instalments would pay part of it twice.
+  if (!option.isInstalment && option.paidInstalments) return 'already_paid';
   if (option.positionStatus === 'cancelled' || option.positionStatus === 'failed') return 'position_closed';
   if (option.amountCents !== receipt.amountCents) return 'amount_mismatch';
   return 'paid';

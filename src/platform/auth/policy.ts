@@ -52,6 +52,15 @@ export const POLICY = {
     ['ente_admin', 'ente'],
     ['sad_admin', 'sad'],
   ],
+  /**
+   * The ente's payments back office (positions, receipts to look at, daily reconciliation, CSV imports):
+   * its ente admin, and its operators whose areas include the resource's area. The pages ask with the
+   * areas "pagamenti" and "tributi", so an operator of either (or of every area) is let in.
+   */
+  'payments.operate': [
+    ['operator', 'area'],
+    ['ente_admin', 'ente'],
+  ],
   'audit.read': [
     ['ente_admin', 'ente'],
     ['sad_admin', 'sad'],

@@ -3,7 +3,7 @@
 // Every call needs the sandbox's subscription key in Ocp-Apim-Subscription-Key (optional for carts, as
 // the contract leaves it, but checked when sent); errors are pagoPA's problem JSON {title, status, detail},
 // never a stack trace; every answer carries X-Request-Id.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import {
@@ -12,6 +12,7 @@ import {
   CHECKOUT_CART_SCHEMA,
 } from '../../modules/payments/checkout-client.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { sameKey } from '../../platform/http/api-key.ts';
 import {
   CreateQuery,
   OrgParams,
@@ -30,7 +31,6 @@ export const RECEIPTS_BASE = `${SANDBOX_PREFIX}/gpd/payments-receipts-service/v1
 export const checkoutPage = (cartId: string) => `${SANDBOX_PREFIX}/checkout/c/${cartId}`;
 
 const KEY_HEADER = 'ocp-apim-subscription-key';
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 function send(reply: FastifyReply, status: number, title: string, detail: string) {
   return reply.code(status).type('application/json').send({ title, status, detail });
@@ -57,11 +57,7 @@ export async function pagopaApiRoutes(
   deps: { db: Db; publicUrl: string; subscriptionKey: string },
 ): Promise<void> {
   const db = repo.q(deps.db);
-  const expected = digest(deps.subscriptionKey);
-  const keyIsRight = (request: FastifyRequest) => {
-    const sent = request.headers[KEY_HEADER];
-    return typeof sent === 'string' && timingSafeEqual(digest(sent), expected);
-  };
+  const keyIsRight = (request: FastifyRequest) => sameKey(request.headers[KEY_HEADER], deps.subscriptionKey);
 
   await app.register(async (api) => {
     api.setErrorHandler((error, request, reply) => problemOf(request, reply, error as FastifyError));
