@@ -20,6 +20,7 @@ const RULE_KEYS: Partial<Record<Rule, MessageKey>> = {
   iban: 'payments.rule.iban',
   postalAccount: 'payments.rule.postalAccount',
   cbill: 'payments.rule.cbill',
+  stationId: 'payments.rule.stationId',
   gpdKey: 'payments.rule.gpdKey',
   itemCode: 'payments.rule.itemCode',
   itemKind: 'payments.rule.itemKind',

@@ -122,6 +122,28 @@ describe('/{slug}/admin/pagamenti', () => {
     ).rows[0]!.k;
     expect(kept).toBe(stored);
     expect((await paymentSettings(database.db, mirano))!.segregationCode).toBe('06');
+
+    // The pagoPA intermediary (here Jesolo's fiscal code standing in for a SAD's) and its station.
+    const intermediary = '00339370272';
+    const wrongStation = await browser.post(PAGE, {
+      ...form,
+      gpdKey: '',
+      intermediaryFiscalCode: intermediary,
+      stationId: `${form.creditorFiscalCode}_01`,
+    });
+    expect(wrongStation.statusCode).toBe(400);
+    expect(wrongStation.body).toContain('id="stationId-error"');
+    const withStation = {
+      ...form,
+      gpdKey: '',
+      intermediaryFiscalCode: intermediary,
+      stationId: `${intermediary}_01`,
+    };
+    expect((await browser.post(PAGE, withStation)).statusCode).toBe(303);
+    expect(await paymentSettings(database.db, mirano)).toMatchObject({
+      intermediaryFiscalCode: intermediary,
+      stationId: `${intermediary}_01`,
+    });
   });
 
   it("refuses another ente's creditor fiscal code next to the field", async () => {

@@ -1,7 +1,7 @@
 // The ente admin's payments page, /{slug}/admin/pagamenti: the pagoPA settings (creditor fiscal code,
-// segregation code, IBAN, postal account, CBILL, GPD subscription key, which is write-only) and the
-// catalogue of payable items (payments.catalogue.tsx). Plain HTML forms with CSRF, errors next to each
-// field and a summary at the top; every change is audited by the service.
+// segregation code, IBAN, postal account, CBILL, pagoPA intermediary and station, GPD subscription key,
+// which is write-only) and the catalogue of payable items (payments.catalogue.tsx). Plain HTML forms
+// with CSRF, errors next to each field and a summary at the top; every change is audited by the service.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import type { MessageKey } from '../../platform/i18n/index.ts';
@@ -36,6 +36,8 @@ const SETTINGS_FIELDS = [
   ['iban', 'payments.field.iban', 34, 'text'],
   ['postalAccount', 'payments.field.postalAccount', 12, 'numeric'],
   ['cbill', 'payments.field.cbill', 5, 'text'],
+  ['intermediaryFiscalCode', 'payments.field.intermediaryFiscalCode', 11, 'numeric'],
+  ['stationId', 'payments.field.stationId', 14, 'text'],
 ] as const;
 
 function PaymentsPage(props: {
@@ -125,6 +127,8 @@ export function paymentsAdminPages(
             iban: settings?.iban ?? '',
             postalAccount: settings?.postalAccount ?? '',
             cbill: settings?.cbill ?? '',
+            intermediaryFiscalCode: settings?.intermediaryFiscalCode ?? '',
+            stationId: settings?.stationId ?? '',
           }
         }
         errors={errors}
@@ -151,6 +155,8 @@ export function paymentsAdminPages(
       iban: field('iban'),
       postalAccount: field('postalAccount'),
       cbill: field('cbill'),
+      intermediaryFiscalCode: field('intermediaryFiscalCode'),
+      stationId: field('stationId'),
       gpdKey: field('gpdKey'),
     };
     const { gpdKey: _secret, ...form } = input;

@@ -13,6 +13,7 @@ export const RULE_MESSAGES = {
   foreignIban: 'is not a valid IBAN',
   postalAccount: 'is not a postal account number (up to 12 digits)',
   cbill: 'is not a 5-character CBILL code',
+  stationId: 'is not a station of the intermediary (<its fiscal code>_<two digits>)',
   gpdKey: 'is not a subscription key (16 to 200 visible characters)',
   itemCode: 'is 2 to 32 capital letters, digits, hyphens or underscores',
   itemKind: 'is not one of the kinds of payable item',

@@ -32,6 +32,8 @@ export type PaymentsTables = {
     iban: string;
     postal_account: string | null;
     cbill: string | null;
+    intermediary_fiscal_code: string | null;
+    station_id: string | null;
     gpd_key: string | null;
     receipts_polled_until: DateText | null;
     updated_by: string;
@@ -136,6 +138,9 @@ export interface PaymentSettings {
   iban: string;
   postalAccount: string | null;
   cbill: string | null;
+  /** The pagoPA intermediary (its fiscal code) and its station, when the ente is not its own. */
+  intermediaryFiscalCode: string | null;
+  stationId: string | null;
   hasGpdKey: boolean;
   updatedAt: Date;
 }

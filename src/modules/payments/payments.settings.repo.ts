@@ -17,6 +17,8 @@ const toSettings = (row: SettingsRow): PaymentSettings => ({
   iban: row.iban,
   postalAccount: row.postal_account,
   cbill: row.cbill,
+  intermediaryFiscalCode: row.intermediary_fiscal_code,
+  stationId: row.station_id,
   hasGpdKey: row.gpd_key !== null,
   updatedAt: row.updated_at,
 });
@@ -37,6 +39,8 @@ const SETTINGS_COLUMNS = [
   'iban',
   'postal_account',
   'cbill',
+  'intermediary_fiscal_code',
+  'station_id',
   'gpd_key',
   'updated_by',
   'created_at',
@@ -84,6 +88,8 @@ export interface SettingsValues {
   iban: string;
   postalAccount: string | null;
   cbill: string | null;
+  intermediaryFiscalCode: string | null;
+  stationId: string | null;
   /** Sealed; undefined keeps the stored key. */
   sealedGpdKey?: string;
 }
@@ -95,6 +101,8 @@ export async function upsertSettings(db: AnyDb, enteId: string, v: SettingsValue
     iban: v.iban,
     postal_account: v.postalAccount,
     cbill: v.cbill,
+    intermediary_fiscal_code: v.intermediaryFiscalCode,
+    station_id: v.stationId,
     updated_by: actor,
     updated_at: new Date(),
     ...(v.sealedGpdKey !== undefined ? { gpd_key: v.sealedGpdKey } : {}),

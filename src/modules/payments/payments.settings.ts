@@ -32,6 +32,9 @@ export interface SettingsInput {
   iban: string;
   postalAccount: string;
   cbill: string;
+  /** Optional: an ente that is its own intermediary leaves them empty. */
+  intermediaryFiscalCode?: string;
+  stationId?: string;
   /** Empty keeps the stored key: it is write-only. */
   gpdKey: string;
 }
@@ -47,6 +50,8 @@ export function checkSettings(
     iban: compact(raw.iban ?? ''),
     postalAccount: compact(raw.postalAccount ?? ''),
     cbill: compact(raw.cbill ?? ''),
+    intermediaryFiscalCode: compact(raw.intermediaryFiscalCode ?? ''),
+    stationId: (raw.stationId ?? '').trim(),
     gpdKey: (raw.gpdKey ?? '').trim(),
   };
   const issues: FieldIssue[] = [];
@@ -57,6 +62,12 @@ export function checkSettings(
   if (values.postalAccount && !/^[0-9]{1,12}$/.test(values.postalAccount))
     add('postalAccount', 'postalAccount');
   if (values.cbill && !/^[A-Z0-9]{5}$/.test(values.cbill)) add('cbill', 'cbill');
+  if (values.intermediaryFiscalCode && !isValidNumericFiscalCode(values.intermediaryFiscalCode))
+    add('intermediaryFiscalCode', 'enteFiscalCode');
+  // A station is named after its intermediary: <intermediary fiscal code>_<two digits>.
+  const intermediary = values.intermediaryFiscalCode || values.creditorFiscalCode;
+  if (values.stationId && !new RegExp(`^${intermediary}_[0-9]{2}$`).test(values.stationId))
+    add('stationId', 'stationId');
   if (values.gpdKey && !/^[\x21-\x7e]{16,200}$/.test(values.gpdKey)) add('gpdKey', 'gpdKey');
   if (!values.gpdKey && !hasKey) add('gpdKey', 'required');
   return { values, issues };
@@ -91,6 +102,8 @@ export async function saveSettings(
           iban: values.iban,
           postalAccount: values.postalAccount ? values.postalAccount.padStart(12, '0') : null,
           cbill: values.cbill || null,
+          intermediaryFiscalCode: values.intermediaryFiscalCode || null,
+          stationId: values.stationId || null,
           ...(values.gpdKey ? { sealedGpdKey: seal(values.gpdKey, sealKey) } : {}),
         },
         actor.subject,
@@ -112,6 +125,8 @@ export async function saveSettings(
         iban: values.iban,
         postal_account: values.postalAccount || null,
         cbill: values.cbill || null,
+        intermediary_fiscal_code: values.intermediaryFiscalCode || null,
+        station_id: values.stationId || null,
         gpd_key_changed: values.gpdKey !== '',
       },
     });

@@ -338,6 +338,8 @@ export const en: Record<MessageKey, string> = {
   'payments.field.iban': 'IBAN to credit',
   'payments.field.postalAccount': 'Postal current account (optional)',
   'payments.field.cbill': 'CBILL code (optional)',
+  'payments.field.stationId': 'Intermediary’s station (optional, fiscalcode_NN)',
+  'payments.field.intermediaryFiscalCode': 'Fiscal code of the pagoPA intermediary (optional, e.g. the SAD)',
   'payments.field.gpdKey': 'GPD subscription key',
   'payments.field.gpdKey.keep': 'GPD subscription key (leave empty to keep the saved one)',
   'payments.catalogue.title': 'Payable items',
@@ -369,6 +371,8 @@ export const en: Record<MessageKey, string> = {
   'payments.rule.iban': 'Enter a valid Italian IBAN (27 characters, IT…).',
   'payments.rule.postalAccount': 'A postal current account number has at most 12 digits.',
   'payments.rule.cbill': 'The CBILL code has 5 letters or digits.',
+  'payments.rule.stationId':
+    'The station is the intermediary’s (or the ente’s) fiscal code followed by _ and two digits.',
   'payments.rule.gpdKey': 'The key has 16–200 characters, without spaces.',
   'payments.rule.itemCode': 'The code has 2–32 capital letters, digits, hyphens or underscores.',
   'payments.rule.itemKind': 'Choose one of the kinds offered.',

@@ -340,6 +340,9 @@ export const it = {
   'payments.field.iban': 'IBAN di accredito',
   'payments.field.postalAccount': 'Conto corrente postale (facoltativo)',
   'payments.field.cbill': 'Codice CBILL (facoltativo)',
+  'payments.field.stationId': 'Stazione dell’intermediario (facoltativo, codice fiscale_NN)',
+  'payments.field.intermediaryFiscalCode':
+    'Codice fiscale dell’intermediario pagoPA (facoltativo, ad esempio il SAD)',
   'payments.field.gpdKey': 'Chiave di sottoscrizione GPD',
   'payments.field.gpdKey.keep': 'Chiave di sottoscrizione GPD (lascia vuoto per mantenere quella salvata)',
   'payments.catalogue.title': 'Voci di pagamento',
@@ -371,6 +374,8 @@ export const it = {
   'payments.rule.iban': 'Inserisci un IBAN italiano valido (27 caratteri, IT…).',
   'payments.rule.postalAccount': 'Il numero di conto corrente postale ha al massimo 12 cifre.',
   'payments.rule.cbill': 'Il codice CBILL è di 5 lettere o cifre.',
+  'payments.rule.stationId':
+    'La stazione è il codice fiscale dell’intermediario (o dell’ente) seguito da _ e due cifre.',
   'payments.rule.gpdKey': 'La chiave è di 16–200 caratteri, senza spazi.',
   'payments.rule.itemCode': 'Il codice è di 2–32 lettere maiuscole, cifre, trattini o trattini bassi.',
   'payments.rule.itemKind': 'Scegli uno dei tipi proposti.',
