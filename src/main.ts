@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
 import { invitationUrl, inviteStaff, type StaffRole } from './modules/identity/index.ts';
 import { seedPaymentsDemo } from './modules/payments/index.ts';
+import { PopulationExistsError, seedPopulation, seedPopulationDemo } from './modules/registry/index.ts';
 import {
   demoSeedPending,
   displayName,
@@ -26,6 +27,9 @@ const USAGE = `Usage: convergenza <command>
   serve                         start the server (migrates; seeds the demo aggregation into an empty database)
   migrate                       apply pending database migrations
   seed [--aggregation NAME]     load an aggregation: ${AGGREGATIONS.join(', ')} (default venezia)
+  seed population --ente SLUG --size N [--seed S]
+                                load a synthetic population (deterministic from the seed) into a
+                                comune's empty registry, the demo citizens resident there included
   audit verify [--ente SLUG]    verify the hash chains of the audit log
   ente list [--sad SLUG]        list enti
   ente add --istat CODE --sad SLUG [--fiscal-code CF] [--slug SLUG] [--host HOST]
@@ -57,6 +61,8 @@ async function serve(config: Readonly<Config>): Promise<void> {
     );
     // Demo data only: test IBANs and fees for the demo citizens, never with the `seed` command.
     await seedPaymentsDemo(database.db, sad.id);
+    // The demo citizens in their comuni's registries, and a few hundred synthetic people in Jesolo.
+    await seedPopulationDemo(database.db, sad.id);
   }
   const { app, worker, shutdown: drain } = await buildApp(config, database);
   await app.listen({ host: config.host, port: config.port });
@@ -100,6 +106,8 @@ async function run(argv: string[]): Promise<number> {
       name: { type: 'string' },
       role: { type: 'string' },
       area: { type: 'string', multiple: true },
+      size: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -122,6 +130,27 @@ async function run(argv: string[]): Promise<number> {
         console.log('database up to date');
         return 0;
       case 'seed': {
+        if (sub === 'population') {
+          const size = Number(values.size);
+          if (!values.ente || !Number.isInteger(size) || size < 0) {
+            throw new ConfigError('seed population needs --ente SLUG and --size N (a whole number)');
+          }
+          const ente = await findEnteRef(database.db, values.ente);
+          if (ente.kind !== 'comune' || !ente.istatCode)
+            throw new ConfigError(`${values.ente} is not a comune`);
+          const bar = progressBar(`population ${ente.slug}`);
+          const result = await seedPopulation(
+            database.db,
+            { enteId: ente.id, istatCode: ente.istatCode, size, seed: values.seed },
+            (done, total) => bar.update(done, total),
+          );
+          const rate = Math.round(result.persons / Math.max(result.ms / 1000, 0.001));
+          console.log(
+            `${displayName(ente)}: ${result.persons} persons in ${result.families} families ` +
+              `(${result.omocodia} omocodia codes) in ${(result.ms / 1000).toFixed(1)} s, ${rate} persons/s`,
+          );
+          return 0;
+        }
         const name = values.aggregation ?? 'venezia';
         if (!AGGREGATIONS.includes(name as never)) throw new ConfigError(`unknown aggregation "${name}"`);
         const bar = progressBar(`seed ${name}`);
@@ -226,7 +255,11 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: Error & { fields?: { field: string; message: string }[] }) => {
-    if (error instanceof DatabaseUnavailableError || error instanceof ConfigError) {
+    if (
+      error instanceof DatabaseUnavailableError ||
+      error instanceof ConfigError ||
+      error instanceof PopulationExistsError
+    ) {
       console.error(`convergenza: ${error.message}`);
     } else if (error.name === 'AppError') {
       const fields = (error.fields ?? []).map((f) => `${f.field} ${f.message}`).join('; ');

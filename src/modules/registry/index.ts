@@ -1,2 +1,11 @@
-// The registry module (begun): its public rules. The population register itself arrives later.
+// The registry module: fiscal code rules, the population registry (a RegistrySource: local now, ANPR
+// later) and the synthetic population seed.
 export { isValidFiscalCode } from './fiscal-code.ts';
+export { PopulationExistsError, seedPopulation, seedPopulationDemo } from './population.seed.ts';
+export type {
+  RegistryCohabitation,
+  RegistryFamily,
+  RegistryPerson,
+  RegistryUnion,
+} from './registry.schema.ts';
+export { isSelfOrFamily, localRegistry, type RegistrySource } from './registry.service.ts';

@@ -1,0 +1,272 @@
+// All SQL of the population registry. Every query is filtered by ente_id (first wall); callers run it in
+// the ente's tenant transaction (second wall, row-level security). Bulk inserts send each batch as one
+// JSON parameter expanded by json_populate_recordset: no parameter limit, one round trip per table.
+import { type Kysely, sql } from 'kysely';
+import type { AnyDb, Db } from '../../platform/db/database.ts';
+import type {
+  CohabitationRow,
+  FamilyBundle,
+  FamilyRow,
+  MemberRow,
+  PersonRow,
+  RegistryTables,
+  UnionRow,
+} from './registry.schema.ts';
+
+const q = (db: AnyDb) => (db as Db).withTables<RegistryTables>() as unknown as Kysely<RegistryTables>;
+
+const PERSON_COLUMNS = [
+  'id',
+  'fiscal_code',
+  'surname',
+  'given_name',
+  'sex',
+  'birth_date',
+  'birth_comune_code',
+  'birth_comune_name',
+  'birth_province',
+  'birth_country_code',
+  'birth_country_name',
+  'civil_status',
+  'death_date',
+  'aire',
+] as const;
+type PersonColumns = Omit<PersonRow, 'ente_id'>;
+
+/** Dates come back as ISO strings, never as Date objects shifted by the time zone. */
+function selectPersons(db: AnyDb, enteId: string) {
+  return q(db)
+    .selectFrom('registry_persons')
+    .select([
+      'id',
+      'fiscal_code',
+      'surname',
+      'given_name',
+      'sex',
+      sql<string>`birth_date::text`.as('birth_date'),
+      'birth_comune_code',
+      'birth_comune_name',
+      'birth_province',
+      'birth_country_code',
+      'birth_country_name',
+      'civil_status',
+      sql<string | null>`death_date::text`.as('death_date'),
+      'aire',
+    ])
+    .where('ente_id', '=', enteId);
+}
+
+export async function findPersonByFiscalCode(
+  db: AnyDb,
+  enteId: string,
+  fiscalCode: string,
+): Promise<PersonColumns | undefined> {
+  return selectPersons(db, enteId).where('fiscal_code', '=', fiscalCode).executeTakeFirst();
+}
+
+export async function findPersonsByIds(db: AnyDb, enteId: string, ids: string[]): Promise<PersonColumns[]> {
+  if (ids.length === 0) return [];
+  return selectPersons(db, enteId).where('id', 'in', ids).execute();
+}
+
+export async function citizenshipsOf(db: AnyDb, enteId: string, personIds: string[]) {
+  if (personIds.length === 0) return [];
+  return q(db)
+    .selectFrom('registry_citizenships')
+    .select(['person_id', 'state_code', 'state_name'])
+    .where('ente_id', '=', enteId)
+    .where('person_id', 'in', personIds)
+    .orderBy('person_id')
+    .orderBy('state_code')
+    .execute();
+}
+
+/** The family the person belongs to, and all its members in the order of the family sheet. */
+export async function findFamilyOf(
+  db: AnyDb,
+  enteId: string,
+  personId: string,
+): Promise<{ family: Omit<FamilyRow, 'ente_id'>; members: Omit<MemberRow, 'ente_id'>[] } | undefined> {
+  const membership = await q(db)
+    .selectFrom('registry_family_members')
+    .select('family_id')
+    .where('ente_id', '=', enteId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  if (!membership) return undefined;
+  const family = await q(db)
+    .selectFrom('registry_families')
+    .select([
+      'id',
+      'family_code',
+      'aire',
+      'street',
+      'civic_number',
+      'postal_code',
+      'locality',
+      'country_code',
+      'country_name',
+      sql<string | null>`established_on::text`.as('established_on'),
+    ])
+    .where('ente_id', '=', enteId)
+    .where('id', '=', membership.family_id)
+    .executeTakeFirstOrThrow();
+  const members = await q(db)
+    .selectFrom('registry_family_members')
+    .select([
+      'person_id',
+      'family_id',
+      'relationship_code',
+      'member_order',
+      sql<string | null>`since::text`.as('since'),
+    ])
+    .where('ente_id', '=', enteId)
+    .where('family_id', '=', family.id)
+    .orderBy('member_order')
+    .execute();
+  return { family, members };
+}
+
+export async function unionsOf(
+  db: AnyDb,
+  enteId: string,
+  personId: string,
+): Promise<Omit<UnionRow, 'ente_id'>[]> {
+  return q(db)
+    .selectFrom('registry_unions')
+    .select([
+      'id',
+      'kind',
+      'party1_id',
+      'party2_id',
+      sql<string>`celebrated_on::text`.as('celebrated_on'),
+      'place_code',
+      'place_name',
+      sql<string | null>`ended_on::text`.as('ended_on'),
+      'end_reason',
+    ])
+    .where('ente_id', '=', enteId)
+    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
+    .orderBy('celebrated_on', 'desc')
+    .execute();
+}
+
+export async function cohabitationsOf(
+  db: AnyDb,
+  enteId: string,
+  personId: string,
+): Promise<Omit<CohabitationRow, 'ente_id'>[]> {
+  return q(db)
+    .selectFrom('registry_cohabitations')
+    .select([
+      'id',
+      'party1_id',
+      'party2_id',
+      sql<string>`signed_on::text`.as('signed_on'),
+      sql<string>`registered_on::text`.as('registered_on'),
+      sql<string | null>`ended_on::text`.as('ended_on'),
+    ])
+    .where('ente_id', '=', enteId)
+    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
+    .orderBy('signed_on', 'desc')
+    .execute();
+}
+
+export async function countPersons(db: AnyDb, enteId: string): Promise<number> {
+  const row = await q(db)
+    .selectFrom('registry_persons')
+    .select((s) => s.fn.countAll<number>().as('n'))
+    .where('ente_id', '=', enteId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const TABLE_COLUMNS = {
+  registry_persons: ['ente_id', ...PERSON_COLUMNS],
+  registry_citizenships: ['ente_id', 'person_id', 'state_code', 'state_name', 'since'],
+  registry_families: [
+    'ente_id',
+    'id',
+    'family_code',
+    'aire',
+    'street',
+    'civic_number',
+    'postal_code',
+    'locality',
+    'country_code',
+    'country_name',
+    'established_on',
+  ],
+  registry_family_members: [
+    'ente_id',
+    'person_id',
+    'family_id',
+    'relationship_code',
+    'member_order',
+    'since',
+  ],
+  registry_unions: [
+    'ente_id',
+    'id',
+    'kind',
+    'party1_id',
+    'party2_id',
+    'celebrated_on',
+    'place_code',
+    'place_name',
+    'ended_on',
+    'end_reason',
+  ],
+  registry_cohabitations: [
+    'ente_id',
+    'id',
+    'party1_id',
+    'party2_id',
+    'signed_on',
+    'registered_on',
+    'ended_on',
+  ],
+} as const satisfies { [T in keyof RegistryTables]: readonly string[] };
+
+async function insertJson(db: AnyDb, table: keyof RegistryTables, rows: object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = sql.join(TABLE_COLUMNS[table].map((c) => sql.ref(c)));
+  await sql`insert into ${sql.table(table)} (${columns})
+    select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`.execute(
+    db,
+  );
+}
+
+/** Inserts whole families: persons first, then what refers to them. */
+export async function insertBundles(db: AnyDb, bundles: FamilyBundle[]): Promise<void> {
+  await insertJson(
+    db,
+    'registry_persons',
+    bundles.flatMap((b) => b.persons),
+  );
+  await insertJson(
+    db,
+    'registry_citizenships',
+    bundles.flatMap((b) => b.citizenships),
+  );
+  await insertJson(
+    db,
+    'registry_families',
+    bundles.map((b) => b.family),
+  );
+  await insertJson(
+    db,
+    'registry_family_members',
+    bundles.flatMap((b) => b.members),
+  );
+  await insertJson(
+    db,
+    'registry_unions',
+    bundles.flatMap((b) => b.unions),
+  );
+  await insertJson(
+    db,
+    'registry_cohabitations',
+    bundles.flatMap((b) => b.cohabitations),
+  );
+}
