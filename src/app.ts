@@ -12,6 +12,7 @@ import { genRequestId, registerRequestContext } from './platform/http/request-co
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
 import type { ClientMetadata } from 'oidc-provider';
+import { registerCertificateJobs } from './modules/certificates/index.ts';
 import {
   createServiceProvider,
   enterpriseRedirectUri,
@@ -24,6 +25,7 @@ import {
   rpMetadata,
 } from './modules/identity/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
+import { localRegistry } from './modules/registry/index.ts';
 import { sadModule } from './modules/sad/index.ts';
 import { EnteDirectory, enteForPath, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
@@ -236,7 +238,7 @@ export async function buildApp(
     });
   }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
-  await paymentsModule(app, {
+  const payments = await paymentsModule(app, {
     db,
     worker,
     directory,
@@ -248,6 +250,14 @@ export async function buildApp(
       notificationKey: config.pagopa.notificationKey ?? (await platformSecret(db, 'pagopa-notification')),
     },
     schedule: config.jobs.worker,
+  });
+  // A certificate waiting for its stamp duty is issued when the payment arrives.
+  registerCertificateJobs(payments, {
+    db,
+    sealKey,
+    sandbox: config.sandbox,
+    registry: localRegistry(db),
+    publicUrl: config.publicUrl,
   });
   await sadModule(app, {
     db,

@@ -1,7 +1,14 @@
 // A test certification authority and per-ente seal certificates, for the demo and the tests only: every
 // name says TEST, so no one can mistake a test seal for an ente's qualified seal. Production loads the
 // ente's own PKCS#12 (docs/adr/0010-electronic-seal.md).
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
@@ -182,4 +189,19 @@ export function issueTestSeal(
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
   const p12 = writePkcs12(keyPem, [certPem, ca.certPem], passphrase, `TEST ${subject.enteName}`);
   return { p12, certPem };
+}
+
+/** The test CA as text (certificate and key PEM, JSON) for the installation's platform secrets. */
+export function exportTestCa(ca: TestCa): string {
+  return JSON.stringify({ certPem: ca.certPem, keyPem: ca.key.export({ type: 'pkcs8', format: 'pem' }) });
+}
+
+/** The inverse of exportTestCa: subject name and key identifier are read back from the certificate. */
+export function importTestCa(text: string): TestCa {
+  const { certPem, keyPem } = JSON.parse(text) as { certPem: string; keyPem: string };
+  const der = Buffer.from(certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const cert = AsnConvert.parse(der, Certificate);
+  const spki = cert.tbsCertificate.subjectPublicKeyInfo;
+  const keyId = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+  return { certPem, key: createPrivateKey(keyPem), name: cert.tbsCertificate.subject, keyId };
 }

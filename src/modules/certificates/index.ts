@@ -1,0 +1,35 @@
+// The certificates module (issue 5): registry certificates requested online or at the counter, stamp
+// duty through pagoPA or an exemption, sealed PDFs stored as issued. Pages and routes come later.
+import type { PaidEvent } from '../payments/index.ts';
+import { type CertificatesDeps, issuePaidCertificate, MODULE } from './certificates.service.ts';
+
+export { enteSeal, installationTestCa, testCaPem } from './certificate-seal.ts';
+export {
+  availableTypes,
+  CERTIFICATE_TYPE_INFO,
+  CERTIFICATE_TYPES,
+  type CertificateType,
+} from './certificate-types.ts';
+export {
+  type CertificateRequest,
+  type CertificatesDeps,
+  CertificatesErrors,
+  findCertificate,
+  findCertificateByNumber,
+  issuePaidCertificate,
+  type Requester,
+  requestCertificate,
+  verificationUrl,
+} from './certificates.service.ts';
+export { EXEMPTIONS, type Exemption, findExemption } from './exemptions.ts';
+export { verifySealedPdf } from './seal/verify.ts';
+
+/** Wires the issuing of paid certificates to the payments module (call from app.ts). */
+export function registerCertificateJobs(
+  payments: { onPaid(module: string, handler: (event: PaidEvent) => Promise<void>): void },
+  deps: CertificatesDeps,
+): void {
+  payments.onPaid(MODULE, async (event) => {
+    await issuePaidCertificate(deps, event);
+  });
+}
