@@ -12,7 +12,7 @@ import { genRequestId, registerRequestContext } from './platform/http/request-co
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
 import type { ClientMetadata } from 'oidc-provider';
-import { registerCertificateJobs } from './modules/certificates/index.ts';
+import { certificatesPages, registerCertificateJobs } from './modules/certificates/index.ts';
 import {
   createServiceProvider,
   enterpriseRedirectUri,
@@ -251,14 +251,16 @@ export async function buildApp(
     },
     schedule: config.jobs.worker,
   });
-  // A certificate waiting for its stamp duty is issued when the payment arrives.
-  registerCertificateJobs(payments, {
+  const certificates = {
     db,
     sealKey,
     sandbox: config.sandbox,
     registry: localRegistry(db),
     publicUrl: config.publicUrl,
-  });
+  };
+  // A certificate waiting for its stamp duty is issued when the payment arrives.
+  registerCertificateJobs(payments, certificates);
+  await certificatesPages(app, certificates);
   await sadModule(app, {
     db,
     worker,

@@ -1,5 +1,5 @@
 // The certificates module (issue 5): registry certificates requested online or at the counter, stamp
-// duty through pagoPA or an exemption, sealed PDFs stored as issued. Pages and routes come later.
+// duty through pagoPA or an exemption, sealed PDFs stored as issued; the public verification pages.
 import type { PaidEvent } from '../payments/index.ts';
 import { type CertificatesDeps, issuePaidCertificate, MODULE } from './certificates.service.ts';
 
@@ -10,6 +10,7 @@ export {
   CERTIFICATE_TYPES,
   type CertificateType,
 } from './certificate-types.ts';
+export { certificatesPages } from './certificates.pages.tsx';
 export {
   type CertificateRequest,
   type CertificatesDeps,
@@ -23,6 +24,7 @@ export {
 } from './certificates.service.ts';
 export { EXEMPTIONS, type Exemption, findExemption } from './exemptions.ts';
 export { verifySealedPdf } from './seal/verify.ts';
+export { type Verdict, verifyByCode, verifyByPdf } from './verification.ts';
 
 /** Wires the issuing of paid certificates to the payments module (call from app.ts). */
 export function registerCertificateJobs(

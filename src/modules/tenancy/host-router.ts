@@ -11,6 +11,7 @@ const GLOBAL_PREFIXES = [
   '/metrics',
   '/favicon.svg',
   '/sad',
+  '/verifica',
 ];
 
 export class HostRouter {
