@@ -12,6 +12,15 @@ const GLOBAL_PREFIXES = [
   '/favicon.svg',
   '/sad',
   '/verifica',
+  // The platform's own pages, the same on every host: login, logout, sessions, profile, federation,
+  // the SAML endpoints and the test stand-ins.
+  '/accedi',
+  '/esci',
+  '/sessioni',
+  '/profilo',
+  '/oidc/',
+  '/.well-known/',
+  '/sandbox/',
 ];
 
 export class HostRouter {

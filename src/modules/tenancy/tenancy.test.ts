@@ -299,6 +299,11 @@ describe('portal pages', () => {
     expect(res.body).toContain('Comune di Jesolo');
     const home = await app.inject({ url: '/', headers: { host: 'servizi.comune.jesolo.ve.it:443' } });
     expect(home.body).toContain('<h1 class="mb-3">Comune di Jesolo</h1>');
+    // The platform's own pages answer on a comune's host too (not as /jesolo/accedi).
+    for (const url of ['/accedi', '/accedi/operatori', '/verifica']) {
+      const page = await app.inject({ url, headers: { host: 'servizi.comune.jesolo.ve.it' } });
+      expect(page.statusCode, url).toBe(200);
+    }
   });
 
   it('answers an accessible 404 page for an unknown ente or page', async () => {
