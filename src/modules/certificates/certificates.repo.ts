@@ -129,3 +129,13 @@ export async function insertSealIfMissing(db: AnyDb, row: SealRow): Promise<void
     .onConflict((oc) => oc.column('ente_id').doNothing())
     .execute();
 }
+
+/** The enti holding a certificate with this number or PDF hash: ids only, read outside any tenant. */
+export async function entiHolding(db: Db, column: 'number' | 'pdf_sha256', value: string) {
+  return q(db)
+    .selectFrom('certificates')
+    .select(['ente_id', 'number'])
+    .where(column, '=', value)
+    .limit(50)
+    .execute();
+}

@@ -3,11 +3,12 @@
 // number is unique only within an ente and the link names no ente, so the lookup first reads which enti
 // hold that number (or that hash) outside any tenant, then reads each row in its ente's tenant
 // transaction; the code, derived from the ente, tells same-numbered certificates apart.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../../platform/db/database.ts';
+import { createHash } from 'node:crypto';
+import { sameKey } from '../../platform/http/api-key.ts';
 import { getEnte } from '../tenancy/index.ts';
 import type { CertificateType } from './certificate-types.ts';
 import type { CertificateRow } from './certificates.repo.ts';
+import * as repo from './certificates.repo.ts';
 import { type CertificatesDeps, findCertificateByNumber } from './certificates.service.ts';
 import { type SealFailure, verifySealedPdf } from './seal/verify.ts';
 
@@ -44,24 +45,6 @@ export interface VerificationDeps extends CertificatesDeps {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-function sameCode(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The enti holding a certificate with this number or PDF hash: ids only, read outside any tenant. */
-async function entiHolding(db: Db, column: 'number' | 'pdf_sha256', value: string) {
-  const rows = await db
-    .withTables<{ certificates: { ente_id: string; number: string; pdf_sha256: string | null } }>()
-    .selectFrom('certificates')
-    .select(['ente_id', 'number'])
-    .where(column, '=', value)
-    .limit(50)
-    .execute();
-  return rows;
-}
-
 async function essentials(deps: CertificatesDeps, row: CertificateRow): Promise<VerifiedCertificate> {
   const [{ ente }, person] = await Promise.all([
     getEnte(deps.db, row.ente_id),
@@ -89,12 +72,11 @@ export async function verifyByCode(deps: CertificatesDeps, number: string, code:
   const wanted = number.trim().toUpperCase();
   const given = code.trim().toLowerCase();
   if (!NUMBER_PATTERN.test(wanted)) return { valid: false, reason: 'unknown' };
-  const holders = await entiHolding(deps.db, 'number', wanted);
+  const holders = await repo.entiHolding(deps.db, 'number', wanted);
   if (holders.length === 0) return { valid: false, reason: 'unknown' };
   for (const holder of holders) {
     const row = await findCertificateByNumber(deps.db, holder.ente_id, wanted);
-    if (row && CODE_PATTERN.test(given) && sameCode(given, row.verification_code))
-      return verdictOf(deps, row);
+    if (row && CODE_PATTERN.test(given) && sameKey(given, row.verification_code)) return verdictOf(deps, row);
   }
   return { valid: false, reason: 'wrongCode' };
 }
@@ -106,7 +88,7 @@ export async function verifyByPdf(deps: VerificationDeps, pdf: Buffer): Promise<
   const seal = verifySealedPdf(pdf, ca);
   if (!seal.valid) return { valid: false, reason: seal.reason ?? 'malformed' };
   const hash = sha256(pdf);
-  for (const holder of await entiHolding(deps.db, 'pdf_sha256', hash)) {
+  for (const holder of await repo.entiHolding(deps.db, 'pdf_sha256', hash)) {
     const row = await findCertificateByNumber(deps.db, holder.ente_id, holder.number);
     if (row?.pdf_sha256 === hash) return verdictOf(deps, row);
   }

@@ -1,6 +1,6 @@
 // SQL reads of debt positions with their options and transfers, filtered by ente_id (first wall). Dates
 // are read as text (YYYY-MM-DD): the PostgreSQL and PGlite drivers turn date columns into different Dates.
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { AnyDb } from '../../platform/db/database.ts';
 import type {
   DebtPosition,
@@ -179,35 +179,21 @@ export async function listPositions(
   enteId: string,
   filter: PositionFilter,
 ): Promise<{ items: DebtPosition[]; total: number }> {
-  let query = positions(db, enteId);
-  let count = q(db)
+  const matching = (eb: ExpressionBuilder<Tables, 'payment_positions'>) => {
+    const conditions = [eb('ente_id', '=', enteId)];
+    if (filter.status) conditions.push(eb('status', '=', filter.status));
+    if (filter.debtorFiscalCode) conditions.push(eb('debtor_fiscal_code', '=', filter.debtorFiscalCode));
+    if (filter.sourceModule) conditions.push(eb('source_module', '=', filter.sourceModule));
+    if (filter.itemCode) conditions.push(eb('item_code', '=', filter.itemCode));
+    if (filter.dueFrom) conditions.push(eb('due_date', '>=', filter.dueFrom));
+    if (filter.dueTo) conditions.push(eb('due_date', '<=', filter.dueTo));
+    return eb.and(conditions);
+  };
+  const query = positions(db, enteId).where(matching);
+  const count = q(db)
     .selectFrom('payment_positions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('ente_id', '=', enteId);
-  if (filter.status) {
-    query = query.where('status', '=', filter.status);
-    count = count.where('status', '=', filter.status);
-  }
-  if (filter.debtorFiscalCode) {
-    query = query.where('debtor_fiscal_code', '=', filter.debtorFiscalCode);
-    count = count.where('debtor_fiscal_code', '=', filter.debtorFiscalCode);
-  }
-  if (filter.sourceModule) {
-    query = query.where('source_module', '=', filter.sourceModule);
-    count = count.where('source_module', '=', filter.sourceModule);
-  }
-  if (filter.itemCode) {
-    query = query.where('item_code', '=', filter.itemCode);
-    count = count.where('item_code', '=', filter.itemCode);
-  }
-  if (filter.dueFrom) {
-    query = query.where('due_date', '>=', filter.dueFrom);
-    count = count.where('due_date', '>=', filter.dueFrom);
-  }
-  if (filter.dueTo) {
-    query = query.where('due_date', '<=', filter.dueTo);
-    count = count.where('due_date', '<=', filter.dueTo);
-  }
+    .where(matching);
   const rows = await query
     .orderBy('created_at', 'desc')
     .orderBy('id')

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { testEnv } from '../../config.ts';
 
 const exec = promisify(execFile);
 
@@ -20,7 +21,7 @@ const PACKAGES: Record<string, string> = {
 };
 
 function requireTool(name: string): void {
-  const found = (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+  const found = (testEnv('PATH') ?? '').split(path.delimiter).some((dir) => {
     try {
       accessSync(path.join(dir, name), constants.X_OK);
       return true;

@@ -237,36 +237,23 @@ async function insertJson(db: AnyDb, table: keyof RegistryTables, rows: object[]
   );
 }
 
+/** The tables of a family bundle, in insertion order: persons first, then what refers to them. */
+const BUNDLE_PARTS = [
+  ['registry_persons', 'persons'],
+  ['registry_citizenships', 'citizenships'],
+  ['registry_families', 'family'],
+  ['registry_family_members', 'members'],
+  ['registry_unions', 'unions'],
+  ['registry_cohabitations', 'cohabitations'],
+] as const;
+
 /** Inserts whole families: persons first, then what refers to them. */
 export async function insertBundles(db: AnyDb, bundles: FamilyBundle[]): Promise<void> {
-  await insertJson(
-    db,
-    'registry_persons',
-    bundles.flatMap((b) => b.persons),
-  );
-  await insertJson(
-    db,
-    'registry_citizenships',
-    bundles.flatMap((b) => b.citizenships),
-  );
-  await insertJson(
-    db,
-    'registry_families',
-    bundles.map((b) => b.family),
-  );
-  await insertJson(
-    db,
-    'registry_family_members',
-    bundles.flatMap((b) => b.members),
-  );
-  await insertJson(
-    db,
-    'registry_unions',
-    bundles.flatMap((b) => b.unions),
-  );
-  await insertJson(
-    db,
-    'registry_cohabitations',
-    bundles.flatMap((b) => b.cohabitations),
-  );
+  for (const [table, part] of BUNDLE_PARTS) {
+    await insertJson(
+      db,
+      table,
+      bundles.flatMap<object>((b) => b[part]),
+    );
+  }
 }
