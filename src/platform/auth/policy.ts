@@ -61,6 +61,19 @@ export const POLICY = {
     ['operator', 'area'],
     ['ente_admin', 'ente'],
   ],
+  /** The ente's certificate settings: its electronic seal (PKCS#12), stamp-duty authorisation, coat of arms. */
+  'certificates.manage': [
+    ['ente_admin', 'ente'],
+    ['sad_admin', 'sad'],
+  ],
+  /**
+   * Registry work at the counter: issuing certificates for citizens without SPID and importing the
+   * population registry. The ente admin, and operators whose areas include "anagrafe".
+   */
+  'registry.operate': [
+    ['operator', 'area'],
+    ['ente_admin', 'ente'],
+  ],
   'audit.read': [
     ['ente_admin', 'ente'],
     ['sad_admin', 'sad'],

@@ -625,5 +625,9 @@ export const en: Record<MessageKey, string> = {
   'certVerify.reason.untrusted': 'The electronic seal was not issued by a recognised authority.',
   'certVerify.reason.expired': 'The seal’s certificate was not valid at the time of signing.',
   'certVerify.reason.malformed': 'The file is not a PDF with a readable electronic seal.',
+  'registry.bo.title': 'Registry office',
+  'registry.bo.tab.counter': 'Counter issuing',
+  'registry.bo.tab.issued': 'Issued certificates',
+  'registry.bo.tab.imports': 'Registry import',
   'test.environment': 'Demo environment with sample data',
 };

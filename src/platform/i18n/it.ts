@@ -631,6 +631,10 @@ export const it = {
   'certVerify.reason.untrusted': 'Il sigillo elettronico non è stato rilasciato da un’autorità riconosciuta.',
   'certVerify.reason.expired': 'Il certificato del sigillo non era valido al momento della firma.',
   'certVerify.reason.malformed': 'Il file non è un PDF con un sigillo elettronico leggibile.',
+  'registry.bo.title': 'Anagrafe',
+  'registry.bo.tab.counter': 'Rilascio allo sportello',
+  'registry.bo.tab.issued': 'Certificati rilasciati',
+  'registry.bo.tab.imports': 'Importazione anagrafe',
   'test.environment': 'Ambiente dimostrativo con dati di esempio',
 } as const;
 
