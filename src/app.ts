@@ -12,7 +12,7 @@ import { genRequestId, registerRequestContext } from './platform/http/request-co
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
 import type { ClientMetadata } from 'oidc-provider';
-import { certificatesPages, registerCertificateJobs } from './modules/certificates/index.ts';
+import { certificatesModule, registerCertificateJobs } from './modules/certificates/index.ts';
 import {
   createServiceProvider,
   enterpriseRedirectUri,
@@ -260,7 +260,7 @@ export async function buildApp(
   };
   // A certificate waiting for its stamp duty is issued when the payment arrives.
   registerCertificateJobs(payments, certificates);
-  await certificatesPages(app, certificates);
+  await certificatesModule(app, { ...certificates, directory });
   await sadModule(app, {
     db,
     worker,

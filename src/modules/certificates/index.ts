@@ -1,6 +1,9 @@
 // The certificates module (issue 5): registry certificates requested online or at the counter, stamp
 // duty through pagoPA or an exemption, sealed PDFs stored as issued; the public verification pages.
+import type { FastifyInstance } from 'fastify';
 import type { PaidEvent } from '../payments/index.ts';
+import type { EnteDirectory } from '../tenancy/index.ts';
+import { certificatesPages } from './certificates.pages.tsx';
 import { type CertificatesDeps, issuePaidCertificate, MODULE } from './certificates.service.ts';
 
 export { enteSeal, installationTestCa, testCaPem } from './certificate-seal.ts';
@@ -10,7 +13,6 @@ export {
   CERTIFICATE_TYPES,
   type CertificateType,
 } from './certificate-types.ts';
-export { certificatesPages } from './certificates.pages.tsx';
 export {
   type CertificateRequest,
   type CertificatesDeps,
@@ -34,4 +36,13 @@ export function registerCertificateJobs(
   payments.onPaid(MODULE, async (event) => {
     await issuePaidCertificate(deps, event);
   });
+}
+
+export interface CertificatesModuleDeps extends CertificatesDeps {
+  directory: EnteDirectory;
+}
+
+/** The module's pages: public verification, the citizen's personal area, counter issuing, settings. */
+export async function certificatesModule(app: FastifyInstance, deps: CertificatesModuleDeps): Promise<void> {
+  await certificatesPages(app, deps);
 }
