@@ -43,6 +43,8 @@ export interface CertificateRequest {
   subjectFiscalCode: string;
   type: string;
   exemptionCode?: string | null | undefined;
+  /** Counter only: the 14-digit number of the marca da bollo (contrassegno telematico) paid with. */
+  stampDutyMark?: string | null | undefined;
   channel: repo.Channel;
   requestId?: string | null;
 }
@@ -58,6 +60,10 @@ export interface RequestedCertificate {
 
 export const CertificatesErrors = {
   unavailable: (reason: string) => new AppError('CERTIFICATE_UNAVAILABLE', 422, reason),
+  markUsed: () =>
+    PlatformErrors.validation([
+      { field: 'stampDutyMark', message: 'Questo contrassegno è già stato usato per un altro certificato.' },
+    ]),
   subjectNotFound: () =>
     new AppError(
       'SUBJECT_NOT_FOUND',
@@ -90,11 +96,25 @@ function validate(input: CertificateRequest): { type: CertificateType; subject: 
   const counter = input.channel === 'counter' && input.requester?.kind === 'operator';
   if (!online && !counter)
     fields.push({ field: 'channel', message: 'Canale non coerente con il richiedente.' });
+  if (input.stampDutyMark) {
+    if (!counter || input.exemptionCode)
+      fields.push({
+        field: 'stampDutyMark',
+        message: 'Il contrassegno si indica solo allo sportello e senza esenzione.',
+      });
+    else if (!/^\d{14}$/.test(input.stampDutyMark))
+      fields.push({ field: 'stampDutyMark', message: 'Il numero del contrassegno ha 14 cifre.' });
+  }
   if (fields.length > 0) throw PlatformErrors.validation(fields);
   return { type: input.type as CertificateType, subject };
 }
 
-async function subjectData(deps: CertificatesDeps, enteId: string, fiscalCode: string): Promise<SubjectData> {
+/** Everything the registry holds about the subject of a certificate; 404 when not registered here. */
+export async function subjectData(
+  deps: CertificatesDeps,
+  enteId: string,
+  fiscalCode: string,
+): Promise<SubjectData> {
   const person = await deps.registry.findPerson(enteId, fiscalCode);
   if (!person) throw CertificatesErrors.subjectNotFound();
   const [family, unions, cohabitations] = await Promise.all([
@@ -106,7 +126,7 @@ async function subjectData(deps: CertificatesDeps, enteId: string, fiscalCode: s
 }
 
 function stampDutyLine(
-  row: Pick<repo.CertificateRow, 'type' | 'exemption_code'>,
+  row: Pick<repo.CertificateRow, 'type' | 'exemption_code' | 'stamp_duty_mark'>,
   paidNotice?: string,
 ): string {
   const exemption = row.exemption_code ? findExemption(row.exemption_code) : undefined;
@@ -114,6 +134,8 @@ function stampDutyLine(
     return `Esente da imposta di bollo ai sensi di ${exemption.reference} (${exemption.label.toLowerCase()}).`;
   if (CERTIFICATE_TYPE_INFO[row.type].exemptByNature)
     return `Esente da imposta di bollo ai sensi dell'${EXEMPT_BY_NATURE_REFERENCE}.`;
+  if (row.stamp_duty_mark)
+    return `Imposta di bollo di € 16,00 assolta mediante contrassegno telematico n. ${row.stamp_duty_mark}.`;
   // TODO(open point): the ente's authorisation for the virtual payment (art. 15 DPR 642/1972) once configured.
   return `Imposta di bollo di € 16,00 assolta in modo virtuale tramite pagoPA${paidNotice ? ` (avviso n. ${paidNotice})` : ''}.`;
 }
@@ -170,6 +192,8 @@ export async function requestCertificate(
   if (reason) throw CertificatesErrors.unavailable(reason);
 
   const exempt = CERTIFICATE_TYPE_INFO[type].exemptByNature || Boolean(input.exemptionCode);
+  // A marca da bollo on a stato-civile certificate (exempt anyway) is not recorded: it stays usable.
+  const mark = exempt ? null : input.stampDutyMark || null;
   // The seal is checked first: no one pays for a certificate that cannot be sealed.
   const seal = await enteSeal(deps, enteId);
   const now = new Date();
@@ -185,6 +209,7 @@ export async function requestCertificate(
     operator_id: requester.kind === 'operator' ? requester.userId : null,
     exemption_code: input.exemptionCode || null,
     stamp_duty_cents: exempt ? 0 : STAMP_DUTY_CENTS,
+    stamp_duty_mark: mark,
   };
   const audit = (trx: Db, action: string, row: { id: string; number: string }) =>
     recordAudit(trx, {
@@ -197,7 +222,9 @@ export async function requestCertificate(
       content: { number: row.number, type, channel: input.channel, exemption: base.exemption_code },
     });
 
-  if (exempt) {
+  if (exempt || mark) {
+    if (mark && (await withTenant(deps.db, enteId, (trx) => repo.markUsed(trx, enteId, mark))))
+      throw CertificatesErrors.markUsed();
     // The number is reserved first (a failed rendering leaves a gap, never a half-issued certificate).
     const number = formatNumber(
       year,
@@ -218,10 +245,13 @@ export async function requestCertificate(
     };
     const pdf = await render(deps, row, data, seal, now);
     await withTenant(deps.db, enteId, async (trx) => {
-      await repo.insertCertificate(trx, { ...row, pdf, pdf_sha256: sha256(pdf) });
+      await repo.insertCertificate(trx, { ...row, pdf, pdf_sha256: sha256(pdf) }).catch((error) => {
+        // Two operators recording the same marca at once: the unique index refuses the second.
+        throw mark && repo.isUniqueViolation(error) ? CertificatesErrors.markUsed() : error;
+      });
       await audit(trx as unknown as Db, 'certificate.issue', row);
     });
-    return { id: row.id, number, status: 'issued', stampDutyCents: 0, payment: null };
+    return { id: row.id, number, status: 'issued', stampDutyCents: base.stamp_duty_cents, payment: null };
   }
 
   return withTenant(deps.db, enteId, async (trx) => {

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PaidEvent } from '../payments/index.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
+import { citizenCertificatePages } from './certificates.citizen.tsx';
 import { certificatesPages } from './certificates.pages.tsx';
 import { type CertificatesDeps, issuePaidCertificate, MODULE } from './certificates.service.ts';
 
@@ -45,4 +46,5 @@ export interface CertificatesModuleDeps extends CertificatesDeps {
 /** The module's pages: public verification, the citizen's personal area, counter issuing, settings. */
 export async function certificatesModule(app: FastifyInstance, deps: CertificatesModuleDeps): Promise<void> {
   await certificatesPages(app, deps);
+  citizenCertificatePages(app, deps);
 }

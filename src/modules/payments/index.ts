@@ -17,6 +17,7 @@ import { onPaid } from './reconcile.ts';
 export type { GpdFactory, GpdPort } from './gpd-sync.ts';
 export { isValidNoticeNumber, parseNoticeNumber } from './notice-number.ts';
 export { expirePositions } from './payments.jobs.ts';
+export { groupedNotice, payableOptions } from './payments.present.ts';
 export type {
   DebtPosition,
   GpdState,

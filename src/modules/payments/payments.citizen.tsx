@@ -36,6 +36,13 @@ export interface CitizenPagesDeps {
 
 const OUTCOMES: readonly Outcome[] = ['ok', 'annullato', 'errore'];
 
+/** A page of the same ente's personal area (no host, query, dot segments or doubled slashes). */
+const returnPath = (value: unknown, slug: string): value is string =>
+  typeof value === 'string' &&
+  value.length <= 200 &&
+  value.startsWith(`/${slug}/area-personale/`) &&
+  /^(\/[a-z0-9-]+)+$/.test(value);
+
 export function citizenPaymentPages(app: FastifyInstance, deps: CitizenPagesDeps) {
   const hide = { schema: { hide: true } };
   const checkout = deps.checkoutUrl
@@ -118,7 +125,8 @@ export function citizenPaymentPages(app: FastifyInstance, deps: CitizenPagesDeps
 
   app.post('/:slug/area-personale/pagamenti/:id/paga', hide, async (request, reply) => {
     const position = await ownPosition(request);
-    const iuv = String((request.body as { iuv?: unknown } | undefined)?.iuv ?? '');
+    const body = request.body as { iuv?: unknown; ritorno?: unknown } | undefined;
+    const iuv = String(body?.iuv ?? '');
     const option = payableOptions(position).find((o) => o.iuv === iuv);
     if (!option) {
       // Still pending but not (yet) on pagoPA: the same "retry later" as an unreachable Checkout.
@@ -133,7 +141,10 @@ export function citizenPaymentPages(app: FastifyInstance, deps: CitizenPagesDeps
     }
     const settings = await paymentSettings(deps.db, position.enteId);
     if (!checkout || !settings) return showPosition(request, reply, position, 'unavailable', 503);
-    const back = `${deps.publicUrl}/${request.brand!.slug}/area-personale/pagamenti/${position.id}/esito?iuv=${iuv}&esito=`;
+    // The service that asked for the payment may take the citizen back to its own page (a certificate).
+    const back = returnPath(body?.ritorno, request.brand!.slug)
+      ? `${deps.publicUrl}${body!.ritorno}?esito=`
+      : `${deps.publicUrl}/${request.brand!.slug}/area-personale/pagamenti/${position.id}/esito?iuv=${iuv}&esito=`;
     try {
       const { redirectUrl } = await checkout.startCart({
         paymentNotices: [

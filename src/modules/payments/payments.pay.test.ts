@@ -121,6 +121,29 @@ describe('Paga con pagoPA', () => {
     expect((await getDebtPosition(database.db, jesolo.id, positionId))!.status).toBe('pending');
   });
 
+  it('comes back to the page of the service that asked for the payment, never to another place', async () => {
+    const { positionId, options } = await publishedPosition();
+    const browser = await citizen();
+    const returnTo = async (ritorno: string) => {
+      await browser.get(`${LIST}/${positionId}`);
+      const started = await browser.post(`${LIST}/${positionId}/paga`, { iuv: options[0]!.iuv, ritorno });
+      const path = new URL(started.headers.location as string).pathname;
+      await browser.get(path);
+      return new URL((await browser.post(path, { choice: 'cancel' })).headers.location as string);
+    };
+    const certificate = '/jesolo/area-personale/certificati/0b7d6f5e-3c2a-4e1f-9a8b-7c6d5e4f3a2b';
+    const back = await returnTo(certificate);
+    expect(`${back.origin}${back.pathname}`).toBe(`${publicUrl}${certificate}`);
+    expect(back.searchParams.get('esito')).toBe('annullato');
+    for (const elsewhere of [
+      '//evil.example/x',
+      '/caorle/area-personale/x',
+      '/jesolo/area-personale/../admin',
+    ]) {
+      expect((await returnTo(elsewhere)).pathname).toBe(`${LIST}/${positionId}/esito`);
+    }
+  });
+
   it('needs the form token: a cross-site post opens no cart', async () => {
     const { positionId, options } = await publishedPosition();
     const browser = await citizen();

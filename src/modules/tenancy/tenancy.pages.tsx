@@ -155,6 +155,9 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
         >
           <ul>
             <li>
+              <a href={`/${ente.slug}/area-personale/certificati`}>{t('certs.title')}</a>
+            </li>
+            <li>
               <a href={`/${ente.slug}/area-personale/pagamenti`}>{t('payments.citizen.title')}</a>
             </li>
             <li>
