@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PaidEvent } from '../payments/index.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import { citizenCertificatePages } from './certificates.citizen.tsx';
+import { counterPages } from './certificates.counter.tsx';
 import { certificatesPages } from './certificates.pages.tsx';
 import { type CertificatesDeps, issuePaidCertificate, MODULE } from './certificates.service.ts';
 
@@ -47,4 +48,5 @@ export interface CertificatesModuleDeps extends CertificatesDeps {
 export async function certificatesModule(app: FastifyInstance, deps: CertificatesModuleDeps): Promise<void> {
   await certificatesPages(app, deps);
   citizenCertificatePages(app, deps);
+  counterPages(app, deps);
 }

@@ -16,6 +16,7 @@ import { onPaid } from './reconcile.ts';
 
 export type { GpdFactory, GpdPort } from './gpd-sync.ts';
 export { isValidNoticeNumber, parseNoticeNumber } from './notice-number.ts';
+export { sendNotice } from './payments.documents.ts';
 export { expirePositions } from './payments.jobs.ts';
 export { groupedNotice, payableOptions } from './payments.present.ts';
 export type {

@@ -2,7 +2,8 @@
 // with its options, transfers, pagoPA state and documents.
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { ErrorSummary, Field, SelectField } from '../../platform/layout/forms.tsx';
-import { BackofficeFrame, backofficeBase, Pager } from './payments.backoffice-frame.tsx';
+import { Pager } from '../../platform/layout/Pager.tsx';
+import { BackofficeFrame, backofficeBase } from './payments.backoffice-frame.tsx';
 import { StatusBadge } from './payments.citizen.views.tsx';
 import {
   day,

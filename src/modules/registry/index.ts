@@ -2,6 +2,13 @@
 // later) and the synthetic population seed.
 export { isValidFiscalCode } from './fiscal-code.ts';
 export { PopulationExistsError, seedPopulation, seedPopulationDemo } from './population.seed.ts';
+export {
+  REGISTRY_AREA,
+  RegistryFrame,
+  type RegistryTab,
+  registryBase,
+  registryScope,
+} from './registry.backoffice-frame.tsx';
 export type {
   RegistryCohabitation,
   RegistryFamily,

@@ -1,0 +1,202 @@
+// The registry office's counter over HTTP: who may enter (registry.operate), finding a person (every
+// consultation audited), issuing for a citizen without SPID with an exemption, a marca da bollo (usable
+// once) or a pagoPA notice, field errors with nothing written, the office list and its filters, revocation
+// seen by the public verification, and tenant isolation.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { type PayingEnte, payingEnte } from '../payments/payments.test-support.ts';
+import { pdfText } from '../payments/pdf-tools.test-support.ts';
+import { seedPopulation } from '../registry/index.ts';
+
+const GIULIA = 'ZNTGLI84C52L736W';
+const SOFIA = 'ZNTSFO12H65L736X';
+const BASE = '/jesolo/backoffice/anagrafe';
+const MARK = '01234567890123';
+
+let database: TestDatabase;
+let built: Awaited<ReturnType<typeof testApp>>;
+let jesolo: PayingEnte;
+let caorle: PayingEnte;
+let clerk: Browser;
+
+const count = async (where = sql`true`) =>
+  Number(
+    (await sql<{ n: string }>`select count(*) as n from certificates where ${where}`.execute(database.db))
+      .rows[0]!.n,
+  );
+const audits = async (action: string) =>
+  Number(
+    (
+      await sql<{ n: string }>`select count(*) as n from audit_events
+        where ente_id = ${jesolo.id} and action = ${action}`.execute(database.db)
+    ).rows[0]!.n,
+  );
+
+async function staff(grant: { role: 'operator' | 'ente_admin'; enteId: string; areas?: string[] }) {
+  const browser = new Browser(built.app);
+  browser.cookies = await sessionAs(database, `staff-${grant.role}-${grant.areas?.join() ?? 'all'}`, [grant]);
+  return browser;
+}
+
+/** Opens the counter on `cf` (for the form's token) and posts the issue form. */
+async function issue(fields: Record<string, string>, cf = GIULIA) {
+  await clerk.get(`${BASE}?cf=${cf}`);
+  return clerk.post(`${BASE}/rilascio`, { cf, ...fields });
+}
+
+beforeAll(async () => {
+  database = await testDatabase();
+  built = await testApp(database, { SANDBOX: 'true' });
+  jesolo = await payingEnte(database, 'jesolo');
+  caorle = await payingEnte(database, 'caorle', '02');
+  await seedPopulation(database.db, { enteId: jesolo.id, istatCode: '027019', size: 30 });
+  clerk = await staff({ role: 'operator', enteId: jesolo.id, areas: ['anagrafe'] });
+}, 120_000);
+afterAll(async () => {
+  await built.app.close();
+  await database.close();
+});
+
+describe('who may enter', () => {
+  it('lets in the ente admin and anagrafe operators of this ente only', async () => {
+    expect((await built.app.inject({ url: BASE })).statusCode).toBe(401);
+    const payments = await staff({ role: 'operator', enteId: jesolo.id, areas: ['pagamenti'] });
+    expect((await payments.get(BASE)).statusCode).toBe(403);
+    const elsewhere = await staff({ role: 'operator', enteId: caorle.id, areas: ['anagrafe'] });
+    expect((await elsewhere.get(BASE)).statusCode).toBe(403);
+    const admin = await staff({ role: 'ente_admin', enteId: jesolo.id });
+    expect((await admin.get(BASE)).statusCode).toBe(200);
+    expect((await clerk.get(BASE)).statusCode).toBe(200);
+  });
+});
+
+describe('finding a person', () => {
+  it('shows the person, the family and the types, and audits the consultation', async () => {
+    const before = await audits('registry.consult');
+    const page = await clerk.get(`${BASE}?cf=${GIULIA.toLowerCase()}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`data-person="${GIULIA}"`);
+    expect(page.body).toContain(`?cf=${SOFIA}`);
+    expect(page.body).toContain('id="tipo-residenza"');
+    expect(await audits('registry.consult')).toBe(before + 1);
+  });
+
+  it('answers a malformed fiscal code next to the field and an unknown one with a notice', async () => {
+    const bad = await clerk.get(`${BASE}?cf=ABC`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="cf-error"');
+    const unknown = await clerk.get(`${BASE}?cf=RSSMRA80A01H501U`);
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.body).toContain('Nessuna persona con questo codice fiscale');
+    expect(unknown.body).not.toContain('/rilascio');
+  });
+});
+
+describe('issuing at the counter', () => {
+  it('issues an exempt certificate at once, by the operator, audited', async () => {
+    const res = await issue({ tipo: 'residenza', bollo: 'esenzione', esenzione: 'PENSIONE' });
+    expect(res.statusCode).toBe(303);
+    const page = await clerk.get(res.headers.location as string);
+    expect(page.body).toContain('data-status="issued"');
+    const pdf = await clerk.get(`${res.headers.location}/pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(await pdfText(pdf.rawPayload)).toContain('Esente da imposta di bollo');
+    const row = await sql<{ channel: string; operator_id: string | null }>`
+      select channel, operator_id from certificates where id = ${String(res.headers.location).split('/').pop()}`.execute(
+      database.db,
+    );
+    expect(row.rows[0]).toEqual({ channel: 'counter', operator_id: 'staff-operator-anagrafe' });
+  });
+
+  it('records a marca da bollo on the certificate, and never accepts the same one twice', async () => {
+    const res = await issue({ tipo: 'stato_famiglia', bollo: 'contrassegno', contrassegno: MARK });
+    expect(res.statusCode).toBe(303);
+    const pdf = await clerk.get(`${res.headers.location}/pdf`);
+    expect(await pdfText(pdf.rawPayload)).toContain(`contrassegno telematico n. ${MARK}`);
+    const before = await count();
+    const again = await issue({ tipo: 'residenza', bollo: 'contrassegno', contrassegno: MARK });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('id="contrassegno-error"');
+    expect(await count()).toBe(before);
+  });
+
+  it('prints a pagoPA notice for the €16 and waits for the payment', async () => {
+    const res = await issue({ tipo: 'cittadinanza', bollo: 'pagopa' }, SOFIA);
+    expect(res.statusCode).toBe(303);
+    const page = await clerk.get(res.headers.location as string);
+    expect(page.body).toContain('data-status="awaiting_payment"');
+    const notice = await clerk.get(`${res.headers.location}/avviso`);
+    expect(notice.statusCode).toBe(200);
+    expect(notice.headers['content-type']).toBe('application/pdf');
+    expect((await clerk.get(`${res.headers.location}/pdf`)).statusCode).toBe(404);
+  });
+
+  it('answers bad fields next to them and writes nothing', async () => {
+    const before = await count();
+    expect((await issue({ tipo: 'inventato', bollo: 'pagopa' })).statusCode).toBe(400);
+    const noMark = await issue({ tipo: 'residenza', bollo: 'contrassegno', contrassegno: '123' });
+    expect(noMark.statusCode).toBe(400);
+    expect(noMark.body).toContain('id="contrassegno-error"');
+    const noReason = await issue({ tipo: 'residenza', bollo: 'esenzione', esenzione: '' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('id="esenzione-error"');
+    expect((await issue({ tipo: 'residenza', bollo: 'gratis' })).statusCode).toBe(400);
+    const aire = await issue({ tipo: 'residenza_aire', bollo: 'pagopa' });
+    expect(aire.statusCode).toBe(422);
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('the office list, revocation and isolation', () => {
+  it('lists and filters the ente’s certificates', async () => {
+    const all = await clerk.get(`${BASE}/certificati`);
+    expect(all.statusCode).toBe(200);
+    const total = await count(sql`ente_id = ${jesolo.id}`);
+    expect(all.body).toContain(`Certificati trovati: ${total}`);
+    const pending = await clerk.get(`${BASE}/certificati?stato=awaiting_payment&cf=${SOFIA}`);
+    expect(pending.body).toContain('Certificati trovati: 1');
+  });
+
+  it('revokes with a reason, which the public verification then shows', async () => {
+    const res = await issue({ tipo: 'esistenza_in_vita', bollo: 'esenzione', esenzione: 'PENSIONE' });
+    const here = res.headers.location as string;
+    await clerk.get(here);
+    const short = await clerk.post(`${here}/revoca`, { motivo: 'no' });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('id="motivo-error"');
+    expect(
+      (await clerk.post(`${here}/revoca`, { motivo: 'Rilasciato per errore di persona' })).statusCode,
+    ).toBe(303);
+    const row = (
+      await sql<{ number: string; verification_code: string; status: string }>`
+        select number, verification_code, status from certificates where id = ${here.split('/').pop()}`.execute(
+        database.db,
+      )
+    ).rows[0]!;
+    expect(row.status).toBe('revoked');
+    const verdict = await built.app.inject({ url: `/verifica/${row.number}?c=${row.verification_code}` });
+    expect(verdict.body).toContain('Rilasciato per errore di persona');
+    await clerk.get(here);
+    expect((await clerk.post(`${here}/revoca`, { motivo: 'Ancora una volta' })).statusCode).toBe(409);
+    expect(await audits('certificate.revoke')).toBe(1);
+  });
+
+  it('never shows a certificate of one ente under another', async () => {
+    const id = (
+      await sql<{ id: string }>`select id from certificates where ente_id = ${jesolo.id} limit 1`.execute(
+        database.db,
+      )
+    ).rows[0]!.id;
+    const caorleClerk = await staff({ role: 'operator', enteId: caorle.id, areas: ['anagrafe'] });
+    expect((await caorleClerk.get(`/caorle/backoffice/anagrafe/certificati/${id}`)).statusCode).toBe(404);
+    expect((await caorleClerk.get(`/caorle/backoffice/anagrafe/certificati/${id}/pdf`)).statusCode).toBe(404);
+    expect((await caorleClerk.get('/caorle/backoffice/anagrafe/certificati')).body).toContain(
+      'Certificati trovati: 0',
+    );
+    // A Jesolo person is not in Caorle's registry.
+    expect((await caorleClerk.get(`/caorle/backoffice/anagrafe?cf=${GIULIA}`)).body).toContain(
+      'Nessuna persona con questo codice fiscale',
+    );
+  });
+});
