@@ -26,6 +26,7 @@ export {
   requestCertificate,
   verificationUrl,
 } from './certificates.service.ts';
+export { certificateFigures, type EnteFigures } from './certificates.manage.ts';
 export { EXEMPTIONS, type Exemption, findExemption } from './exemptions.ts';
 export { verifySealedPdf } from './seal/verify.ts';
 export { type Verdict, verifyByCode, verifyByPdf } from './verification.ts';

@@ -51,6 +51,9 @@ function ConsolePage({
         <a class="btn btn-outline-primary" href="/sad/staff">
           {t('staff.invite')}
         </a>
+        <a class="btn btn-outline-primary ms-2" href="/sad/certificati">
+          {t('sad.figures.title')}
+        </a>
       </p>
       <PostButton
         action="/sad/audit-check"
