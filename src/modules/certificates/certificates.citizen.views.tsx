@@ -338,6 +338,11 @@ export function CitizenCertificate(props: {
             {t('certs.download')}
           </a>
         )}
+        {c.status !== 'awaiting_payment' && (
+          <a class="btn btn-outline-primary" href={`/verifica/${c.number}?c=${c.verification_code}`}>
+            {t('certs.verify')}
+          </a>
+        )}
         {waiting &&
           position &&
           payable.map((o) => (

@@ -665,6 +665,7 @@ export const en: Record<MessageKey, string> = {
   'certs.pay.failed': 'The payment did not go through: you can try again.',
   'certs.pay.unavailable': 'Online payment is not available yet: please try again later.',
   'certs.pay.details': 'See the payment notice',
+  'certs.verify': 'Check the certificate',
   'certs.download': 'Download the certificate (PDF)',
   'certs.stampDuty.exempt': 'Exempt',
   'certs.stampDuty.due': '€ 16.00',

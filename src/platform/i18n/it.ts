@@ -671,6 +671,7 @@ export const it = {
   'certs.pay.failed': 'Il pagamento non è andato a buon fine: puoi riprovare.',
   'certs.pay.unavailable': 'Il pagamento online non è ancora disponibile: riprova più tardi.',
   'certs.pay.details': "Vedi l'avviso di pagamento",
+  'certs.verify': 'Verifica il certificato',
   'certs.download': 'Scarica il certificato (PDF)',
   'certs.stampDuty.exempt': 'Esente',
   'certs.stampDuty.due': '€ 16,00',
