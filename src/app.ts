@@ -25,7 +25,7 @@ import {
   rpMetadata,
 } from './modules/identity/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
-import { localRegistry } from './modules/registry/index.ts';
+import { localRegistry, registryPages } from './modules/registry/index.ts';
 import { sadModule } from './modules/sad/index.ts';
 import { EnteDirectory, enteForPath, HostRouter, tenancyModule } from './modules/tenancy/index.ts';
 import { JobWorker } from './platform/jobs/jobs.ts';
@@ -238,6 +238,7 @@ export async function buildApp(
     });
   }
   await tenancyModule(app, { db, directory, hostRouter, publicUrl: config.publicUrl });
+  await registryPages(app, { db, worker, directory });
   const payments = await paymentsModule(app, {
     db,
     worker,
@@ -260,7 +261,11 @@ export async function buildApp(
   };
   // A certificate waiting for its stamp duty is issued when the payment arrives.
   registerCertificateJobs(payments, certificates);
-  await certificatesModule(app, { ...certificates, directory });
+  await certificatesModule(app, {
+    ...certificates,
+    directory,
+    trustAnchorsFile: config.certificatesTrustAnchorsFile,
+  });
   await sadModule(app, {
     db,
     worker,

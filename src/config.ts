@@ -1,4 +1,5 @@
 // The only reader of process.env: one typed, frozen object, validated once at boot.
+import os from 'node:os';
 import path from 'node:path';
 
 export type Aggregation = 'venezia' | 'treviso' | 'bologna';
@@ -23,6 +24,11 @@ export interface Config {
   shutdownGraceMs: number;
   trustProxy: boolean;
   jobs: { worker: boolean; pollMs: number; concurrency: number };
+  /**
+   * Worker threads that render and seal certificate PDFs beside the event loop (0: on the event loop).
+   * Default: one per core but the event loop's, at most 4 (1 on 2 cores: docs/adr/0011-worker-threads.md).
+   */
+  certificatesRenderThreads: number;
   /** Sessions end after this long without use, and in any case this long after login. */
   session: { idleSeconds: number; absoluteSeconds: number };
   /**
@@ -71,6 +77,12 @@ export interface Config {
    * the key is required. null when the sandbox is off and no PAGOPA_* variable is set: no payments.
    */
   pagopa: { gpdUrl: string; receiptsUrl: string; checkoutUrl: string; notificationKey: string | null } | null;
+  /**
+   * PEM bundle of the CA certificates (e.g. the qualified trust service providers' of the enti's seals)
+   * that a certificate's seal must chain to on the public verification page, on top of being one of its
+   * ente's own seals. null: the enti's seal histories alone.
+   */
+  certificatesTrustAnchorsFile: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -230,6 +242,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       pollMs: int(env, 'JOBS_POLL_MS', 1000, 10),
       concurrency: int(env, 'JOBS_CONCURRENCY', 4, 1),
     }),
+    certificatesRenderThreads: int(
+      env,
+      'CERTIFICATES_RENDER_THREADS',
+      Math.min(4, Math.max(1, os.availableParallelism() - 1)),
+      0,
+    ),
     sandbox,
     oidcIssuers: Object.freeze({ spid: env.SPID_OIDC_ISSUER || null, cie: env.CIE_OIDC_ISSUER || null }),
     federation: Object.freeze({
@@ -257,6 +275,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     cookieSecret,
     mail,
     pagopa: pagopaSettings(env, sandbox, publicUrl),
+    certificatesTrustAnchorsFile: env.CERTIFICATES_TRUST_ANCHORS_FILE
+      ? path.resolve(env.CERTIFICATES_TRUST_ANCHORS_FILE)
+      : null,
   });
 }
 

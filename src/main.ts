@@ -1,10 +1,19 @@
-// The `convergenza` command line: serve | migrate | seed | audit verify | ente list|add | openapi.
+// The `convergenza` command line: serve | migrate | seed | import registry | audit verify | ente list|add |
+// staff invite | openapi.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { AGGREGATIONS, type Config, ConfigError, loadConfig } from './config.ts';
 import { invitationUrl, inviteStaff, type StaffRole } from './modules/identity/index.ts';
 import { seedPaymentsDemo } from './modules/payments/index.ts';
-import { PopulationExistsError, seedPopulation, seedPopulationDemo } from './modules/registry/index.ts';
+import {
+  importProblemText,
+  importRegistryFile,
+  importReportLines,
+  PopulationExistsError,
+  seedPopulation,
+  seedPopulationDemo,
+} from './modules/registry/index.ts';
 import {
   demoSeedPending,
   displayName,
@@ -17,6 +26,7 @@ import { verifyAudit } from './platform/audit/audit.ts';
 import { ROLES } from './platform/auth/policy.ts';
 import { type Database, DatabaseUnavailableError, openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { translator } from './platform/i18n/index.ts';
 import { progressBar } from './platform/progress.ts';
 import { platformSecret } from './platform/secrets.repo.ts';
 
@@ -30,6 +40,9 @@ const USAGE = `Usage: convergenza <command>
   seed population --ente SLUG --size N [--seed S]
                                 load a synthetic population (deterministic from the seed) into a
                                 comune's empty registry, the demo citizens resident there included
+  import registry --ente SLUG FILE
+                                import a comune's population registry from a CSV or JSON file
+                                (docs/registry-import.md); prints the counts and each record's errors
   audit verify [--ente SLUG]    verify the hash chains of the audit log
   ente list [--sad SLUG]        list enti
   ente add --istat CODE --sad SLUG [--fiscal-code CF] [--slug SLUG] [--host HOST]
@@ -40,6 +53,14 @@ const USAGE = `Usage: convergenza <command>
   openapi                       print the OpenAPI document
 
 Configuration comes from environment variables: see README.md.`;
+
+function readInput(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
 
 async function open(config: Readonly<Config>): Promise<Database> {
   const database = await openDatabase({
@@ -161,6 +182,28 @@ async function run(argv: string[]): Promise<number> {
           `${result.sad.name}: ${result.created} comuni added, ${result.total - result.created} already present`,
         );
         return 0;
+      }
+      case 'import': {
+        const file = positionals[2];
+        if (sub !== 'registry' || !values.ente || !file) {
+          throw new ConfigError('import registry needs --ente SLUG and a FILE');
+        }
+        const ente = await findEnteRef(database.db, values.ente);
+        const bar = progressBar(`import ${ente.slug}`);
+        const started = Date.now();
+        const name = file.split(/[\\/]/).pop() ?? file;
+        const result = await importRegistryFile(
+          database.db,
+          ente.id,
+          { name, bytes: readInput(file) },
+          (done, total) => bar.update(done, total),
+        );
+        const t = translator('en');
+        if ('problem' in result) throw new ConfigError(importProblemText(t, result.problem));
+        const seconds = (Date.now() - started) / 1000;
+        console.log(`${displayName(ente)}: ${result.summary.rowsTotal} records in ${seconds.toFixed(1)} s`);
+        for (const line of importReportLines(t, result)) console.log(line);
+        return result.summary.counts.error === 0 ? 0 : 1;
       }
       case 'audit': {
         if (sub !== 'verify') break;

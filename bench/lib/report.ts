@@ -115,6 +115,18 @@ export function latency(samples: number[]): Latency {
   return { p50Ms: round(at(0.5)), p99Ms: round(at(0.99)) };
 }
 
+export interface Percentiles extends Latency {
+  p95Ms: number;
+}
+
+/** p50, p95 and p99 (nearest rank) of durations in milliseconds, to the microsecond. */
+export function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN);
+  return { p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99) };
+}
+
 /** A target of a benchmark, reported as met or missed (never a failure). */
 export interface Check {
   name: string;

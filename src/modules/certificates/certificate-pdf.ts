@@ -1,7 +1,8 @@
 // The certificate as a document: A4, tagged PDF (TaggedPdf, ADR 0008) with the comune's name and emblem,
 // the official wording of its type, the subject's data from the registry, number, issue date and time
 // (Europe/Rome), the stamp-duty line, a QR code to the public verification page and, for a test seal, a
-// TEST marking; then sealed (PAdES B-B, ADR 0010).
+// TEST marking; then sealed (PAdES B-B, ADR 0010). Rendering and sealing run on worker threads once
+// `startCertificateRendering` started them (ADR 0011), in the caller's thread otherwise.
 import QRCode from 'qrcode';
 import {
   A4,
@@ -13,7 +14,8 @@ import {
   type ModuleMatrix,
   mm,
   TaggedPdf,
-} from '../payments/pdf-document.ts';
+} from '../../platform/pdf/pdf-document.ts';
+import { ThreadPool } from '../../platform/workers/thread-pool.ts';
 import { CERTIFICATE_TYPE_INFO, type CertificateType, type SubjectData } from './certificate-types.ts';
 import { birthPlaceText, wordingOf } from './certificate-wording.ts';
 import { sealPdf } from './seal/pades.ts';
@@ -161,11 +163,44 @@ export async function renderCertificatePdf(c: CertificateDocument): Promise<Buff
   return pdf.finish();
 }
 
-/** Renders and seals with the ente's seal. */
-export async function sealedCertificatePdf(
-  c: CertificateDocument,
-  seal: { p12: Buffer; passphrase: string },
-): Promise<Buffer> {
+export interface SealFile {
+  p12: Buffer;
+  passphrase: string;
+}
+
+let pool: ThreadPool | null = null;
+
+/**
+ * Renders and seals certificates on `threads` worker threads from now on (0: in the caller's thread);
+ * returns the function that stops them (the application's shutdown). A later start takes over; each
+ * stop closes its own threads.
+ */
+export function startCertificateRendering(threads: number): () => Promise<void> {
+  if (threads <= 0) return async () => {};
+  const started = new ThreadPool(new URL(import.meta.url), threads);
+  pool = started;
+  return async () => {
+    if (pool === started) pool = null;
+    await started.close();
+  };
+}
+
+/** A Buffer over the same bytes: structured cloning (worker threads) delivers a Buffer as a Uint8Array. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Renders and seals with the ente's seal: on a worker thread when they are started. */
+export async function sealedCertificatePdf(c: CertificateDocument, seal: SealFile): Promise<Buffer> {
+  if (!pool) return renderAndSeal(c, seal);
+  return asBuffer(await pool.run<Uint8Array>('renderAndSealCloned', [c, seal]));
+}
+
+/** The worker threads' task: `renderAndSeal` with the Buffers that cloning made Uint8Arrays again. */
+export function renderAndSealCloned(c: CertificateDocument, seal: SealFile): Promise<Buffer> {
+  const emblemPng = c.ente.emblemPng && asBuffer(c.ente.emblemPng);
+  return renderAndSeal({ ...c, ente: { ...c.ente, emblemPng } }, { ...seal, p12: asBuffer(seal.p12) });
+}
+
+async function renderAndSeal(c: CertificateDocument, seal: SealFile): Promise<Buffer> {
   const rendered = await renderCertificatePdf(c);
   const comune = comuneName(c.ente.name);
   return sealPdf(

@@ -1,6 +1,6 @@
 // The official wording of each certificate type (Italian), from the registry data of its subject: the
 // certifying sentence and, for family certificates, the members listed.
-import { formatDate } from '../payments/pdf-document.ts';
+import { formatDate } from '../../platform/pdf/pdf-document.ts';
 import type { RegistryFamily, RegistryPerson } from '../registry/index.ts';
 import {
   type CertificateType,

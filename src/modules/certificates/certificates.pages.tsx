@@ -7,11 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
-import { testCaPem } from './certificate-seal.ts';
 import { CERTIFICATE_TYPE_INFO } from './certificate-types.ts';
 import type { CertificatesDeps } from './certificates.service.ts';
 import {
   CODE_PATTERN,
+  loadTrustAnchors,
   MAX_VERIFY_BYTES,
   NUMBER_PATTERN,
   type Verdict,
@@ -241,11 +241,17 @@ export function VerdictPage({ ctx, verdict }: { ctx: PageContext; verdict: Verdi
   );
 }
 
-/** The verification pages; the sandbox trusts the installation's test CA (configured CAs: later). */
-export async function certificatesPages(app: FastifyInstance, deps: CertificatesDeps): Promise<void> {
+/**
+ * The verification pages. A seal is trusted when it is one the ente has had (its seal history, test seals
+ * of the sandbox included) and, with CERTIFICATES_TRUST_ANCHORS_FILE, when it also chains to an anchor.
+ */
+export async function certificatesPages(
+  app: FastifyInstance,
+  deps: CertificatesDeps & { trustAnchorsFile?: string | null },
+): Promise<void> {
   const verification: VerificationDeps = {
     ...deps,
-    trustedCaPem: async () => (deps.sandbox ? testCaPem(deps.db) : null),
+    trustAnchors: await loadTrustAnchors(deps.trustAnchorsFile),
   };
   const hide = { schema: { hide: true } };
   const noIndex = (reply: FastifyReply) => reply.header('x-robots-tag', 'noindex');

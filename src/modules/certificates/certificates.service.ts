@@ -12,6 +12,8 @@ import { isSelfOrFamily, type RegistrySource } from '../registry/index.ts';
 import { getEnte } from '../tenancy/index.ts';
 import { sealedCertificatePdf } from './certificate-pdf.ts';
 import { type EnteSeal, enteSeal, type SealDeps } from './certificate-seal.ts';
+import { type StampAuthorisation, stampAuthorisationText } from './certificate-settings.rules.ts';
+import { certificateSettings } from './certificate-settings.ts';
 import {
   CERTIFICATE_TYPE_INFO,
   type CertificateType,
@@ -29,7 +31,7 @@ export interface CertificatesDeps extends SealDeps {
   registry: RegistrySource;
   /** The platform's public address: the QR code points at `${publicUrl}/verifica/<number>?c=…`. */
   publicUrl: string;
-  /** The ente's coat of arms as PNG, when it has one (optional). */
+  /** The ente's coat of arms (PNG or JPEG) in place of the one uploaded on /{slug}/admin/certificati. */
   emblemPng?: (enteId: string) => Promise<Buffer | undefined>;
 }
 
@@ -115,19 +117,15 @@ export async function subjectData(
   enteId: string,
   fiscalCode: string,
 ): Promise<SubjectData> {
-  const person = await deps.registry.findPerson(enteId, fiscalCode);
-  if (!person) throw CertificatesErrors.subjectNotFound();
-  const [family, unions, cohabitations] = await Promise.all([
-    deps.registry.findFamily(enteId, fiscalCode),
-    deps.registry.findUnions(enteId, fiscalCode),
-    deps.registry.findCohabitations(enteId, fiscalCode),
-  ]);
-  return { person, family, unions, cohabitations };
+  const subject = await deps.registry.findSubject(enteId, fiscalCode);
+  if (!subject) throw CertificatesErrors.subjectNotFound();
+  return subject;
 }
 
 function stampDutyLine(
   row: Pick<repo.CertificateRow, 'type' | 'exemption_code' | 'stamp_duty_mark'>,
   paidNotice?: string,
+  authorisation?: StampAuthorisation | null,
 ): string {
   const exemption = row.exemption_code ? findExemption(row.exemption_code) : undefined;
   if (exemption)
@@ -136,8 +134,9 @@ function stampDutyLine(
     return `Esente da imposta di bollo ai sensi dell'${EXEMPT_BY_NATURE_REFERENCE}.`;
   if (row.stamp_duty_mark)
     return `Imposta di bollo di € 16,00 assolta mediante contrassegno telematico n. ${row.stamp_duty_mark}.`;
-  // TODO(open point): the ente's authorisation for the virtual payment (art. 15 DPR 642/1972) once configured.
-  return `Imposta di bollo di € 16,00 assolta in modo virtuale tramite pagoPA${paidNotice ? ` (avviso n. ${paidNotice})` : ''}.`;
+  // The ente's authorisation for the virtual payment (art. 15 DPR 642/1972), once set on the admin page.
+  const authorised = authorisation ? ` – ${stampAuthorisationText(authorisation)} –` : '';
+  return `Imposta di bollo di € 16,00 assolta in modo virtuale${authorised} tramite pagoPA${paidNotice ? ` (avviso n. ${paidNotice})` : ''}.`;
 }
 
 async function render(
@@ -148,15 +147,19 @@ async function render(
   issuedAt: Date,
   paidNotice?: string,
 ): Promise<Buffer> {
-  const { ente } = await getEnte(deps.db, row.ente_id);
+  const [{ ente }, settings] = await Promise.all([
+    getEnte(deps.db, row.ente_id),
+    certificateSettings(deps.db, row.ente_id),
+  ]);
+  const emblemPng = (await deps.emblemPng?.(row.ente_id)) ?? settings.emblem?.bytes;
   return sealedCertificatePdf(
     {
       type: row.type,
       number: row.number,
       issuedAt,
       subject,
-      ente: { name: ente.name, emblemPng: await deps.emblemPng?.(row.ente_id) },
-      stampDutyLine: stampDutyLine(row, paidNotice),
+      ente: { name: ente.name, emblemPng },
+      stampDutyLine: stampDutyLine(row, paidNotice, settings.stampAuthorisation),
       verificationUrl: verificationUrl(deps.publicUrl, row.number, row.verification_code),
       test: seal.test,
     },

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PaidEvent } from '../payments/index.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
+import { certificatesAdminPages } from './certificates.admin.tsx';
 import { citizenCertificatePages } from './certificates.citizen.tsx';
 import { counterPages } from './certificates.counter.tsx';
 import { certificatesPages } from './certificates.pages.tsx';
@@ -15,6 +16,7 @@ export {
   CERTIFICATE_TYPES,
   type CertificateType,
 } from './certificate-types.ts';
+export { certificateFigures, type EnteFigures } from './certificates.manage.ts';
 export {
   type CertificateRequest,
   type CertificatesDeps,
@@ -26,7 +28,6 @@ export {
   requestCertificate,
   verificationUrl,
 } from './certificates.service.ts';
-export { certificateFigures, type EnteFigures } from './certificates.manage.ts';
 export { EXEMPTIONS, type Exemption, findExemption } from './exemptions.ts';
 export { verifySealedPdf } from './seal/verify.ts';
 export { type Verdict, verifyByCode, verifyByPdf } from './verification.ts';
@@ -43,11 +44,14 @@ export function registerCertificateJobs(
 
 export interface CertificatesModuleDeps extends CertificatesDeps {
   directory: EnteDirectory;
+  /** config.certificatesTrustAnchorsFile: the CA certificates every seal must also chain to. */
+  trustAnchorsFile?: string | null;
 }
 
 /** The module's pages: public verification, the citizen's personal area, counter issuing, settings. */
 export async function certificatesModule(app: FastifyInstance, deps: CertificatesModuleDeps): Promise<void> {
   await certificatesPages(app, deps);
+  await certificatesAdminPages(app, deps);
   citizenCertificatePages(app, deps);
   counterPages(app, deps);
 }

@@ -1,8 +1,9 @@
 // Reading import files and their rows: encodings and separators, the header, amounts and dates as people
 // write them, rows sharing an IUPD as one position, and the service's field names mapped back to rows.
 import { describe, expect, it } from 'vitest';
+import { parseDay } from '../../platform/dates.ts';
 import { decodeText, detectDelimiter, readImportFile } from './import-file.ts';
-import { draftPosition, groupRows, mergeIssues, parseDay, parseEuro } from './import-rows.ts';
+import { draftPosition, groupRows, mergeIssues, parseEuro } from './import-rows.ts';
 
 const HEADER = 'iupd;codice_fiscale;nominativo;descrizione;importo;scadenza';
 

@@ -2,6 +2,7 @@
 // payment and/or its instalments); amounts in euro with a comma or a dot, dates as 31/12/2026 or
 // 2026-12-31. Each problem names the row and the column, in the terms of the file; the checks of the
 // position itself are the service's (checkNewPosition), whose fields are mapped back onto rows here.
+import { parseDay } from '../../platform/dates.ts';
 import { MAX_TRANSFERS, type TransferField, transferColumn } from './import-file.ts';
 import { compact, type Rule } from './payments.rules.ts';
 import type { NewDebtPosition, NewOption, NewTransfer } from './payments.validation.ts';
@@ -58,17 +59,6 @@ export function parseEuro(text: string): number | null {
   if (grouping.size > 1 || (decimals !== '' && grouping.has(value[last]!))) return null;
   const cents = Number(whole.replace(/[.,]/g, '')) * 100 + Number(decimals.padEnd(2, '0') || 0);
   return Number.isSafeInteger(cents) ? cents : null;
-}
-
-/** 31/12/2026, 31-12-2026, 2026-12-31 → 2026-12-31; null when not a calendar date. */
-export function parseDay(text: string): string | null {
-  const italian = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const parts = italian ? [italian[3]!, italian[2]!, italian[1]!] : iso ? [iso[1]!, iso[2]!, iso[3]!] : null;
-  if (!parts) return null;
-  const day = `${parts[0]}-${parts[1]!.padStart(2, '0')}-${parts[2]!.padStart(2, '0')}`;
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day) ? day : null;
 }
 
 /** Groups rows by IUPD, in the order of their first row; a row without IUPD is a group of its own. */

@@ -1,6 +1,6 @@
 // Wording of the payment notice (avviso pagoPA), after the sections of the avvisi guide's "rata unica"
 // layout; Italian is the reference text.
-import type { PdfLang } from './pdf-document.ts';
+import type { PdfLang } from '../../platform/pdf/pdf-document.ts';
 
 export interface NoticeLabels {
   title: string;

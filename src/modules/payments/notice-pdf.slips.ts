@@ -1,9 +1,7 @@
 // The slips below the cut of a payment notice: one per payable option for banks and other channels
 // (with the pagoPA QR code) and, when the ente has a postal account, one for Poste (with the DataMatrix).
 // A slip is data first, so its height is known before a page break is decided.
-import { formatNoticeNumber, pagopaQrString, posteDataMatrix } from './notice-codes.ts';
-import type { NoticeLabels } from './notice-pdf.labels.ts';
-import type { PaymentNotice } from './notice-pdf.ts';
+
 import {
   A4,
   COLORS,
@@ -17,7 +15,10 @@ import {
   qrMatrix,
   type TaggedPdf,
   type TextStyle,
-} from './pdf-document.ts';
+} from '../../platform/pdf/pdf-document.ts';
+import { formatNoticeNumber, pagopaQrString, posteDataMatrix } from './notice-codes.ts';
+import type { NoticeLabels } from './notice-pdf.labels.ts';
+import type { PaymentNotice } from './notice-pdf.ts';
 
 /** One payable option: the single payment or an instalment. */
 export interface Option {

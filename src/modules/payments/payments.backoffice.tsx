@@ -4,9 +4,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
+import { csvAmount, csvDocument, sendCsv } from '../../platform/http/csv.ts';
 import { isUuid } from '../../platform/ids.ts';
+import { formatDate, formatDateTime } from '../../platform/pdf/pdf-document.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
-import { csvAmount, csvDocument, sendCsv } from './csv.ts';
 import { sendPage } from './payments.admin-frame.tsx';
 import {
   type FilterErrors,
@@ -22,7 +23,6 @@ import { isIsoDate } from './payments.rules.ts';
 import { type DebtPosition, POSITION_STATUSES } from './payments.schema.ts';
 import { getDebtPosition, listDebtPositions } from './payments.service.ts';
 import { listItems } from './payments.settings.ts';
-import { formatDate, formatDateTime } from './pdf-document.ts';
 
 const PAGE_SIZE = 25;
 /** The export reads the list in batches of this size, up to EXPORT_MAX rows. */

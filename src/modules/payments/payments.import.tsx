@@ -5,11 +5,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
+import { csvDocument, sendCsv } from '../../platform/http/csv.ts';
 import type { Translate } from '../../platform/i18n/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { JobWorker } from '../../platform/jobs/jobs.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
-import { csvDocument, sendCsv } from './csv.ts';
 import {
   earlierImport,
   errorRows,

@@ -1,8 +1,8 @@
 // How positions read on the citizen's and the operators' pages and exports: amounts ("€ 12,50"), notice
 // numbers in groups of four, dates, state labels, and which option is the one to pay.
 import type { MessageKey } from '../../platform/i18n/index.ts';
+import { formatDate, formatDateTime, formatEuroCents } from '../../platform/pdf/pdf-document.ts';
 import type { DebtPosition, PaymentOption, PositionStatus } from './payments.schema.ts';
-import { formatDate, formatDateTime, formatEuroCents } from './pdf-document.ts';
 
 export const euro = (lang: 'it' | 'en', cents: number) => formatEuroCents(lang, cents);
 export const day = (date: string) => formatDate(date);

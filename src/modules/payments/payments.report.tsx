@@ -3,11 +3,11 @@
 // credited, issues opened, positions paid and expired that day.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
+import { type Cell, csvAmount, csvDocument, sendCsv } from '../../platform/http/csv.ts';
 import type { Translate } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { Field } from '../../platform/layout/forms.tsx';
 import type { EnteDirectory } from '../tenancy/index.ts';
-import { type Cell, csvAmount, csvDocument, sendCsv } from './csv.ts';
 import { sendPage } from './payments.admin-frame.tsx';
 import { BackofficeFrame, backofficeBase, backofficeScope } from './payments.backoffice-frame.tsx';
 import { euro, day as formatDay } from './payments.present.ts';

@@ -1,12 +1,6 @@
 // The payment receipt a citizen downloads after paying: the data of the pagoPA receipt (ricevuta
 // telematica) in a tagged, accessible PDF built like the payment notice.
-import {
-  assertAmountCents,
-  assertCreditorFiscalCode,
-  assertNoticeNumber,
-  formatNoticeNumber,
-  NoticeDataError,
-} from './notice-codes.ts';
+
 import {
   A4,
   COLORS,
@@ -15,7 +9,14 @@ import {
   MARGIN,
   type PdfLang,
   TaggedPdf,
-} from './pdf-document.ts';
+} from '../../platform/pdf/pdf-document.ts';
+import {
+  assertAmountCents,
+  assertCreditorFiscalCode,
+  assertNoticeNumber,
+  formatNoticeNumber,
+  NoticeDataError,
+} from './notice-codes.ts';
 
 export interface PaymentReceiptDoc {
   lang: PdfLang;

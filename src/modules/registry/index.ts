@@ -9,6 +9,7 @@ export {
   registryBase,
   registryScope,
 } from './registry.backoffice-frame.tsx';
+export { registryPages } from './registry.pages.tsx';
 export type {
   RegistryCohabitation,
   RegistryFamily,
@@ -16,3 +17,8 @@ export type {
   RegistryUnion,
 } from './registry.schema.ts';
 export { isSelfOrFamily, localRegistry, type RegistrySource } from './registry.service.ts';
+export {
+  problemText as importProblemText,
+  reportLines as importReportLines,
+} from './registry-import.report.ts';
+export { importRegistryFile } from './registry-import.ts';

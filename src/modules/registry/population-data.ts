@@ -35,7 +35,7 @@ function csvRows(file: string): string[][] {
 const SMALL_WORDS = new Set(['di', 'del', 'della', 'dei', 'delle', 'al', 'sul', 'in', 'e', 'd', 'con']);
 
 /** "SAN DONÀ DI PIAVE" → "San Donà di Piave". */
-function titleCase(upper: string): string {
+export function titleCase(upper: string): string {
   return upper
     .toLowerCase()
     .split(/(\s+|-|')/)

@@ -73,7 +73,7 @@ export async function citizenshipsOf(db: AnyDb, enteId: string, personIds: strin
   if (personIds.length === 0) return [];
   return q(db)
     .selectFrom('registry_citizenships')
-    .select(['person_id', 'state_code', 'state_name'])
+    .select(['person_id', 'state_code', 'state_name', sql<string | null>`since::text`.as('since')])
     .where('ente_id', '=', enteId)
     .where('person_id', 'in', personIds)
     .orderBy('person_id')
@@ -94,7 +94,18 @@ export async function findFamilyOf(
     .where('person_id', '=', personId)
     .executeTakeFirst();
   if (!membership) return undefined;
-  const family = await q(db)
+  const family = await selectFamilies(db, enteId)
+    .where('id', '=', membership.family_id)
+    .executeTakeFirstOrThrow();
+  const members = await selectMembers(db, enteId)
+    .where('family_id', '=', family.id)
+    .orderBy('member_order')
+    .execute();
+  return { family, members };
+}
+
+function selectFamilies(db: AnyDb, enteId: string) {
+  return q(db)
     .selectFrom('registry_families')
     .select([
       'id',
@@ -108,10 +119,11 @@ export async function findFamilyOf(
       'country_name',
       sql<string | null>`established_on::text`.as('established_on'),
     ])
-    .where('ente_id', '=', enteId)
-    .where('id', '=', membership.family_id)
-    .executeTakeFirstOrThrow();
-  const members = await q(db)
+    .where('ente_id', '=', enteId);
+}
+
+function selectMembers(db: AnyDb, enteId: string) {
+  return q(db)
     .selectFrom('registry_family_members')
     .select([
       'person_id',
@@ -120,11 +132,7 @@ export async function findFamilyOf(
       'member_order',
       sql<string | null>`since::text`.as('since'),
     ])
-    .where('ente_id', '=', enteId)
-    .where('family_id', '=', family.id)
-    .orderBy('member_order')
-    .execute();
-  return { family, members };
+    .where('ente_id', '=', enteId);
 }
 
 export async function unionsOf(
@@ -132,6 +140,13 @@ export async function unionsOf(
   enteId: string,
   personId: string,
 ): Promise<Omit<UnionRow, 'ente_id'>[]> {
+  return selectUnions(db, enteId)
+    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
+    .orderBy('celebrated_on', 'desc')
+    .execute();
+}
+
+function selectUnions(db: AnyDb, enteId: string) {
   return q(db)
     .selectFrom('registry_unions')
     .select([
@@ -145,10 +160,7 @@ export async function unionsOf(
       sql<string | null>`ended_on::text`.as('ended_on'),
       'end_reason',
     ])
-    .where('ente_id', '=', enteId)
-    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
-    .orderBy('celebrated_on', 'desc')
-    .execute();
+    .where('ente_id', '=', enteId);
 }
 
 export async function cohabitationsOf(
@@ -156,6 +168,13 @@ export async function cohabitationsOf(
   enteId: string,
   personId: string,
 ): Promise<Omit<CohabitationRow, 'ente_id'>[]> {
+  return selectCohabitations(db, enteId)
+    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
+    .orderBy('signed_on', 'desc')
+    .execute();
+}
+
+function selectCohabitations(db: AnyDb, enteId: string) {
   return q(db)
     .selectFrom('registry_cohabitations')
     .select([
@@ -166,10 +185,7 @@ export async function cohabitationsOf(
       sql<string>`registered_on::text`.as('registered_on'),
       sql<string | null>`ended_on::text`.as('ended_on'),
     ])
-    .where('ente_id', '=', enteId)
-    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
-    .orderBy('signed_on', 'desc')
-    .execute();
+    .where('ente_id', '=', enteId);
 }
 
 export async function countPersons(db: AnyDb, enteId: string): Promise<number> {
@@ -228,7 +244,7 @@ const TABLE_COLUMNS = {
   ],
 } as const satisfies { [T in keyof RegistryTables]: readonly string[] };
 
-async function insertJson(db: AnyDb, table: keyof RegistryTables, rows: object[]): Promise<void> {
+export async function insertJson(db: AnyDb, table: keyof RegistryTables, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = sql.join(TABLE_COLUMNS[table].map((c) => sql.ref(c)));
   await sql`insert into ${sql.table(table)} (${columns})
@@ -256,4 +272,68 @@ export async function insertBundles(db: AnyDb, bundles: FamilyBundle[]): Promise
       bundles.flatMap<object>((b) => b[part]),
     );
   }
+}
+
+// Bulk reads and writes of the registry import (registry-import-apply.ts): many records at once.
+
+export async function findPersonsByFiscalCodes(db: AnyDb, enteId: string, codes: string[]) {
+  return codes.length === 0 ? [] : selectPersons(db, enteId).where('fiscal_code', 'in', codes).execute();
+}
+
+export async function findFamiliesByCodes(db: AnyDb, enteId: string, codes: string[]) {
+  return codes.length === 0 ? [] : selectFamilies(db, enteId).where('family_code', 'in', codes).execute();
+}
+
+/** The memberships of these persons and every member of these families. */
+export async function membersOf(db: AnyDb, enteId: string, personIds: string[], familyIds: string[]) {
+  if (personIds.length === 0 && familyIds.length === 0) return [];
+  return selectMembers(db, enteId)
+    .where((w) =>
+      w.or([
+        ...(personIds.length > 0 ? [w('person_id', 'in', personIds)] : []),
+        ...(familyIds.length > 0 ? [w('family_id', 'in', familyIds)] : []),
+      ]),
+    )
+    .execute();
+}
+
+/** Marriages and civil unions with one of these persons as a party. */
+export async function unionsAmong(db: AnyDb, enteId: string, personIds: string[]) {
+  if (personIds.length === 0) return [];
+  return selectUnions(db, enteId)
+    .where((w) => w.or([w('party1_id', 'in', personIds), w('party2_id', 'in', personIds)]))
+    .execute();
+}
+
+/** Cohabitation contracts with one of these persons as a party. */
+export async function cohabitationsAmong(db: AnyDb, enteId: string, personIds: string[]) {
+  if (personIds.length === 0) return [];
+  return selectCohabitations(db, enteId)
+    .where((w) => w.or([w('party1_id', 'in', personIds), w('party2_id', 'in', personIds)]))
+    .execute();
+}
+
+/** Updates rows by (ente_id, id): every column of the table from the given rows. */
+export async function updateJson(
+  db: AnyDb,
+  table: 'registry_persons' | 'registry_families' | 'registry_unions' | 'registry_cohabitations',
+  rows: object[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = TABLE_COLUMNS[table].filter((c) => c !== 'ente_id' && c !== 'id');
+  await sql`update ${sql.table(table)} t
+    set ${sql.join(columns.map((c) => sql`${sql.ref(c)} = j.${sql.ref(c)}`))}
+    from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json) j
+    where t.ente_id = j.ente_id and t.id = j.id`.execute(db);
+}
+
+/** Removes these persons' citizenships or family memberships (the import writes them anew). */
+export async function deleteOfPersons(
+  db: AnyDb,
+  table: 'registry_citizenships' | 'registry_family_members',
+  enteId: string,
+  personIds: string[],
+): Promise<void> {
+  if (personIds.length === 0) return;
+  await q(db).deleteFrom(table).where('ente_id', '=', enteId).where('person_id', 'in', personIds).execute();
 }

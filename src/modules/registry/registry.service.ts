@@ -20,6 +20,15 @@ export interface RegistrySource {
   /** Marriages and civil unions, the most recent first (ended ones included). */
   findUnions(enteId: string, fiscalCode: string): Promise<RegistryUnion[]>;
   findCohabitations(enteId: string, fiscalCode: string): Promise<RegistryCohabitation[]>;
+  /** All of the above at once (one read of the registry), or null when the person is not registered. */
+  findSubject(enteId: string, fiscalCode: string): Promise<RegistrySubject | null>;
+}
+
+export interface RegistrySubject {
+  person: RegistryPerson;
+  family: RegistryFamily | null;
+  unions: RegistryUnion[];
+  cohabitations: RegistryCohabitation[];
 }
 
 type PersonColumns = NonNullable<Awaited<ReturnType<typeof repo.findPersonByFiscalCode>>>;
@@ -62,88 +71,101 @@ async function partners(db: AnyDb, enteId: string, ids: string[]) {
   );
 }
 
+type PersonRow = PersonColumns;
+
+async function familyIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<RegistryFamily | null> {
+  const found = await repo.findFamilyOf(trx, enteId, row.id);
+  if (!found) return null;
+  const rows = await repo.findPersonsByIds(
+    trx,
+    enteId,
+    found.members.map((m) => m.person_id),
+  );
+  const people = new Map((await toPersons(trx, enteId, rows)).map((p) => [p.id, p]));
+  const f = found.family;
+  return {
+    id: f.id,
+    familyCode: f.family_code,
+    aire: f.aire,
+    address: {
+      street: f.street,
+      civicNumber: f.civic_number,
+      postalCode: f.postal_code,
+      locality: f.locality,
+      country: f.country_code ? { code: f.country_code, name: f.country_name! } : null,
+    },
+    establishedOn: f.established_on,
+    members: found.members.map((m) => ({
+      person: people.get(m.person_id)!,
+      relationship: m.relationship_code,
+      relationshipLabel: RELATIONSHIP[m.relationship_code],
+    })),
+  };
+}
+
+async function unionsIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<RegistryUnion[]> {
+  const unions = await repo.unionsOf(trx, enteId, row.id);
+  const who = await partners(
+    trx,
+    enteId,
+    unions.map((u) => partnerOf(row.id, u)),
+  );
+  return unions.map((u) => ({
+    id: u.id,
+    kind: u.kind,
+    partner: who.get(partnerOf(row.id, u))!,
+    celebratedOn: u.celebrated_on,
+    place: { code: u.place_code, name: u.place_name },
+    endedOn: u.ended_on,
+    endReason: u.end_reason,
+  }));
+}
+
+async function cohabitationsIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<RegistryCohabitation[]> {
+  const contracts = await repo.cohabitationsOf(trx, enteId, row.id);
+  const who = await partners(
+    trx,
+    enteId,
+    contracts.map((c) => partnerOf(row.id, c)),
+  );
+  return contracts.map((c) => ({
+    id: c.id,
+    partner: who.get(partnerOf(row.id, c))!,
+    signedOn: c.signed_on,
+    registeredOn: c.registered_on,
+    endedOn: c.ended_on,
+  }));
+}
+
 /** The registry held by this installation, read under the ente's row-level security. */
 export function localRegistry(db: AnyDb): RegistrySource {
-  const person = (trx: AnyDb, enteId: string, fiscalCode: string) =>
-    repo.findPersonByFiscalCode(trx, enteId, fiscalCode.toUpperCase());
+  /** Reads what `read` needs about the person in one tenant transaction; `none` when not registered. */
+  const about = <T>(
+    enteId: string,
+    fiscalCode: string,
+    none: T,
+    read: (trx: AnyDb, row: PersonRow) => Promise<T>,
+  ) =>
+    withTenant(db, enteId, async (trx) => {
+      const row = await repo.findPersonByFiscalCode(trx, enteId, fiscalCode.toUpperCase());
+      return row ? read(trx, row) : none;
+    });
   return {
     findPerson: (enteId, fiscalCode) =>
-      withTenant(db, enteId, async (trx) => {
-        const row = await person(trx, enteId, fiscalCode);
-        return row ? (await toPersons(trx, enteId, [row]))[0]! : null;
-      }),
-
+      about(enteId, fiscalCode, null, async (trx, row) => (await toPersons(trx, enteId, [row]))[0]!),
     findFamily: (enteId, fiscalCode) =>
-      withTenant(db, enteId, async (trx) => {
-        const row = await person(trx, enteId, fiscalCode);
-        const found = row && (await repo.findFamilyOf(trx, enteId, row.id));
-        if (!found) return null;
-        const rows = await repo.findPersonsByIds(
-          trx,
-          enteId,
-          found.members.map((m) => m.person_id),
-        );
-        const people = new Map((await toPersons(trx, enteId, rows)).map((p) => [p.id, p]));
-        const f = found.family;
-        return {
-          id: f.id,
-          familyCode: f.family_code,
-          aire: f.aire,
-          address: {
-            street: f.street,
-            civicNumber: f.civic_number,
-            postalCode: f.postal_code,
-            locality: f.locality,
-            country: f.country_code ? { code: f.country_code, name: f.country_name! } : null,
-          },
-          establishedOn: f.established_on,
-          members: found.members.map((m) => ({
-            person: people.get(m.person_id)!,
-            relationship: m.relationship_code,
-            relationshipLabel: RELATIONSHIP[m.relationship_code],
-          })),
-        };
-      }),
-
+      about(enteId, fiscalCode, null, (trx, row) => familyIn(trx, enteId, row)),
     findUnions: (enteId, fiscalCode) =>
-      withTenant(db, enteId, async (trx) => {
-        const row = await person(trx, enteId, fiscalCode);
-        if (!row) return [];
-        const unions = await repo.unionsOf(trx, enteId, row.id);
-        const who = await partners(
-          trx,
-          enteId,
-          unions.map((u) => partnerOf(row.id, u)),
-        );
-        return unions.map((u) => ({
-          id: u.id,
-          kind: u.kind,
-          partner: who.get(partnerOf(row.id, u))!,
-          celebratedOn: u.celebrated_on,
-          place: { code: u.place_code, name: u.place_name },
-          endedOn: u.ended_on,
-          endReason: u.end_reason,
-        }));
-      }),
-
+      about(enteId, fiscalCode, [], (trx, row) => unionsIn(trx, enteId, row)),
     findCohabitations: (enteId, fiscalCode) =>
-      withTenant(db, enteId, async (trx) => {
-        const row = await person(trx, enteId, fiscalCode);
-        if (!row) return [];
-        const contracts = await repo.cohabitationsOf(trx, enteId, row.id);
-        const who = await partners(
-          trx,
-          enteId,
-          contracts.map((c) => partnerOf(row.id, c)),
-        );
-        return contracts.map((c) => ({
-          id: c.id,
-          partner: who.get(partnerOf(row.id, c))!,
-          signedOn: c.signed_on,
-          registeredOn: c.registered_on,
-          endedOn: c.ended_on,
-        }));
-      }),
+      about(enteId, fiscalCode, [], (trx, row) => cohabitationsIn(trx, enteId, row)),
+    findSubject: (enteId, fiscalCode) =>
+      about(enteId, fiscalCode, null, async (trx, row) => ({
+        person: (await toPersons(trx, enteId, [row]))[0]!,
+        family: await familyIn(trx, enteId, row),
+        unions: await unionsIn(trx, enteId, row),
+        cohabitations: await cohabitationsIn(trx, enteId, row),
+      })),
   };
 }
 

@@ -4,11 +4,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { csvDocument, sendCsv } from '../../platform/http/csv.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { ErrorSummary, Field, SelectField } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
 import { type CertificateType, certificateFigures, type EnteFigures } from '../certificates/index.ts';
-import { csvDocument, sendCsv } from '../payments/csv.ts';
 import { displayName } from '../tenancy/index.ts';
 import * as service from './sad.service.ts';
 

@@ -117,6 +117,12 @@ function AdminPage(props: {
             <li class="list-inline-item">
               <a href={`/${brand.slug}/admin/pagamenti`}>{t('admin.payments')}</a>
             </li>
+            <li class="list-inline-item">
+              <a href={`/${brand.slug}/admin/certificati`}>{t('certAdmin.title')}</a>
+            </li>
+            <li class="list-inline-item">
+              <a href={`/${brand.slug}/backoffice/anagrafe`}>{t('registry.bo.title')}</a>
+            </li>
           </ul>
           {saved && (
             <div class="alert alert-success" role="status">

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, id_ce_keyUsage, KeyUsage } from '@peculiar/asn1-x509';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TaggedPdf } from '../../payments/pdf-document.ts';
+import { TaggedPdf } from '../../../platform/pdf/pdf-document.ts';
 import { sealPdf } from './pades.ts';
 import { pdfsig } from './pdfsig.test-support.ts';
 import { readPkcs12 } from './pkcs12.ts';

@@ -1,4 +1,4 @@
-// CSV files for operators' spreadsheets (see docs/payments-import.md, "Exports"): UTF-8 with a byte
+// CSV files for operators' spreadsheets (exports, error reports, templates): UTF-8 with a byte
 // order mark (so Excel reads the accents), ";" between cells as Italian spreadsheets expect, CRLF line
 // ends, and quoting as RFC 4180 (cells holding ; " or a line end are quoted, quotes doubled). Text that a
 // spreadsheet would run as a formula (= + - @ at its start) gets a leading apostrophe.

@@ -27,6 +27,27 @@ const FIELD_VALUE: TextStyle = { font: 'bold', size: 10 };
 const MM = 72 / 25.4;
 export const mm = (value: number) => value * MM;
 
+/**
+ * fontkit decodes a glyph's outline every time a document's subset takes the glyph (only to see whether
+ * it is a composite of other glyphs): with the font parsed once per process, so is each glyph's outline.
+ * Glyphs are fontkit's own cached objects; a static TrueType font (no variations) never changes them.
+ */
+function decodeGlyphsOnce(font: fontkit.Font): void {
+  type Glyph = { _decode?: () => unknown };
+  const target = font as unknown as { getGlyph(id: number, codePoints?: number[]): Glyph | null };
+  const getGlyph = target.getGlyph.bind(target);
+  const done = new WeakSet<Glyph>();
+  target.getGlyph = (id, codePoints) => {
+    const glyph = getGlyph(id, codePoints);
+    if (glyph && typeof glyph._decode === 'function' && !done.has(glyph)) {
+      done.add(glyph);
+      const decoded = glyph._decode();
+      glyph._decode = () => decoded;
+    }
+    return glyph;
+  };
+}
+
 // Parsed once per process (parsing is most of the cost of a small document); each document embeds
 // its own subset.
 let parsedFonts: Record<FontName, fontkit.Font> | undefined;
@@ -39,11 +60,40 @@ function fonts(): Record<FontName, fontkit.Font> {
         readFileSync(path.join(dir, `titillium-web-v10-latin-ext_latin-${weight}.ttf`)),
       );
       if (!('layout' in font)) throw new Error(`Titillium Web ${weight} is a font collection`);
+      if (!font.variationAxes || Object.keys(font.variationAxes).length === 0) decodeGlyphsOnce(font);
       return font;
     };
     parsedFonts = { regular: load('regular'), semibold: load('600'), bold: load('700') };
   }
   return parsedFonts;
+}
+
+/**
+ * Text layout (fontkit's shaping of each word) shared by all documents of the process. pdfkit lays out
+ * every word with the current font and keeps the result per document (the `layoutCache` of its embedded
+ * font, scaled to 1000 units per em): the same words — most of every document — were shaped again for
+ * each one. Here each font's cache outlives the document, bounded: when full it starts again (names and
+ * numbers come and go, the common words are back after one document).
+ */
+const LAYOUTS_PER_FONT = 5000;
+const sharedLayouts = new Map<FontName, Map<string, unknown>>();
+
+function sharedLayoutCache(name: FontName): object {
+  let runs = sharedLayouts.get(name);
+  if (!runs) {
+    runs = new Map();
+    sharedLayouts.set(name, runs);
+  }
+  const cache = runs;
+  return new Proxy(Object.create(null), {
+    get: (_target, text) => (typeof text === 'string' ? cache.get(text) : undefined),
+    set: (_target, text, run) => {
+      if (typeof text !== 'string') return false;
+      if (cache.size >= LAYOUTS_PER_FONT) cache.clear();
+      cache.set(text, run);
+      return true;
+    },
+  });
 }
 
 type Struct = PDFKit.PDFStructureElement;
@@ -74,12 +124,19 @@ export class TaggedPdf {
         ...(o.author ? { Author: o.author } : {}),
         Creator: 'Convergenza',
       },
-      // The typings (0.17) lack the 'PDF/UA' subset, which adds the pdfuaid identification to the XMP.
+      // No default font: pdfkit would otherwise parse Helvetica's metrics (AFM) for every document, to
+      // use none of it (every text is in Titillium Web).
+      font: null,
+      // The typings (0.17) lack the 'PDF/UA' subset, which adds the pdfuaid identification to the XMP,
+      // and a null font.
     } as unknown as PDFKit.PDFDocumentOptions);
     const parsed = fonts();
     for (const name of ['regular', 'semibold', 'bold'] as const) {
       // pdfkit ≥ 0.20 takes a parsed fontkit font; its typings predate that.
       this.doc.registerFont(name, parsed[name] as unknown as Buffer);
+      // Selecting the font creates its embedded font (written out only if some text uses it).
+      const embedded = (this.doc.font(name) as unknown as { _font: { layoutCache?: object } })._font;
+      if (embedded.layoutCache) embedded.layoutCache = sharedLayoutCache(name);
     }
     this.doc.font('regular');
     this.#root = this.doc.struct('Document');
