@@ -24,7 +24,7 @@ import { withTenant } from '../src/platform/db/tenant.ts';
 import type { Agent } from '../test/http-agent.ts';
 import { citizen, issueOverHttp } from './lib/certificate-journey.ts';
 import { type CertificatesFixture, FAMILY, prepareCertificates } from './lib/certificates-fixture.ts';
-import { dropDatabase, recreateDatabase, startBenchServer } from './lib/convergenza.ts';
+import { dropDatabase, recreateDatabase, startPortal } from './lib/convergenza.ts';
 import { type Cost, costOf, processCpuMs } from './lib/cpu-time.ts';
 import { stopAll } from './lib/processes.ts';
 import {
@@ -186,7 +186,7 @@ async function inProcess(f: CertificatesFixture) {
 }
 
 async function overHttp(f: CertificatesFixture) {
-  const server = await startBenchServer('server', 'bench/lib/certificates-server.ts', {
+  const server = await startPortal('server', {
     DATABASE_URL: f.databaseUrl,
     DATABASE_POOL_SIZE: String(CONCURRENCY),
     SANDBOX: 'true',

@@ -12,7 +12,11 @@ import { genRequestId, registerRequestContext } from './platform/http/request-co
 import { registerSecurity } from './platform/http/security.ts';
 import './platform/http/types.ts';
 import type { ClientMetadata } from 'oidc-provider';
-import { certificatesModule, registerCertificateJobs } from './modules/certificates/index.ts';
+import {
+  certificatesModule,
+  registerCertificateJobs,
+  startCertificateRendering,
+} from './modules/certificates/index.ts';
 import {
   createServiceProvider,
   enterpriseRedirectUri,
@@ -261,6 +265,8 @@ export async function buildApp(
   };
   // A certificate waiting for its stamp duty is issued when the payment arrives.
   registerCertificateJobs(payments, certificates);
+  // Certificates are rendered and sealed on worker threads (ADR 0011), stopped with the app.
+  app.addHook('onClose', startCertificateRendering(config.certificatesRenderThreads));
   await certificatesModule(app, {
     ...certificates,
     directory,

@@ -28,16 +28,6 @@ export async function startPortal(label: string, extra: Record<string, string>):
   return startServer(label, [path.join(ROOT, 'bin/convergenza.js'), 'serve'], port, serverEnv(port, extra));
 }
 
-/** A server script of the benchmarks (`node --import tsx <script>`), configured like `startPortal`. */
-export async function startBenchServer(
-  label: string,
-  script: string,
-  extra: Record<string, string>,
-): Promise<Server> {
-  const port = await freePort();
-  return startServer(label, ['--import', 'tsx', path.join(ROOT, script)], port, serverEnv(port, extra));
-}
-
 /** Drops and recreates database `name`; returns its URL and the server's version. */
 export async function recreateDatabase(
   serverUrl: string,

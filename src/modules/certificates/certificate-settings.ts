@@ -4,10 +4,12 @@
 // arms. Each change is audited in its transaction, without secrets. No HTTP here.
 import { createHash, type X509Certificate } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { TtlCache } from '../../platform/cache.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { TaggedPdf } from '../../platform/pdf/pdf-document.ts';
 import { seal } from '../../platform/seal.ts';
+import { getEnte } from '../tenancy/index.ts';
 import { forgetEnteSeal } from './certificate-seal.ts';
 import { type EmblemFacts, type EmblemType, inspectEmblem } from './certificate-settings.emblem.ts';
 import * as repo from './certificate-settings.repo.ts';
@@ -32,6 +34,18 @@ export interface CertificateSettings {
   stampAuthorisation: StampAuthorisation | null;
   emblem: { bytes: Buffer; type: EmblemType } | null;
 }
+
+/** What issuing reads for each certificate: the ente's name and its settings, cached for 30 s per process. */
+export interface IssuingContext {
+  enteName: string;
+  settings: CertificateSettings;
+}
+const forIssuing = new TtlCache<IssuingContext>(30_000, 1_000);
+export const issuingContext = (db: Db, enteId: string): Promise<IssuingContext> =>
+  forIssuing.through(enteId, async () => {
+    const [{ ente }, settings] = await Promise.all([getEnte(db, enteId), certificateSettings(db, enteId)]);
+    return { enteName: ente.name, settings };
+  });
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
 
@@ -143,6 +157,12 @@ export async function configureSeal(
   return { ok: true, value: facts };
 }
 
+/** Applies a settings change in the ente's tenant transaction, then forgets this process's cached copy. */
+async function change(db: Db, enteId: string, apply: (trx: Db) => Promise<void>): Promise<void> {
+  await withTenant(db, enteId, (trx) => apply(trx as unknown as Db));
+  forIssuing.clear();
+}
+
 export async function saveStampAuthorisation(
   db: Db,
   actor: Actor,
@@ -152,22 +172,22 @@ export async function saveStampAuthorisation(
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
   const { value, issues } = checkStampAuthorisation(raw, today);
   if (issues.length > 0) return { ok: false, issues };
-  await withTenant(db, enteId, async (trx) => {
+  await change(db, enteId, async (trx) => {
     await repo.updateSettings(trx, enteId, {
       stamp_office: value.office,
       stamp_authorisation_number: value.number,
       stamp_authorisation_date: value.date,
     });
-    await audit(trx as unknown as Db, actor, enteId, 'certificate.stamp_authorisation.update', { ...value });
+    await audit(trx, actor, enteId, 'certificate.stamp_authorisation.update', { ...value });
   });
   return { ok: true, value };
 }
 
 export async function removeStampAuthorisation(db: Db, actor: Actor, enteId: string): Promise<void> {
-  await withTenant(db, enteId, async (trx) => {
-    const change = { stamp_office: null, stamp_authorisation_number: null, stamp_authorisation_date: null };
-    await repo.updateSettings(trx, enteId, change);
-    await audit(trx as unknown as Db, actor, enteId, 'certificate.stamp_authorisation.remove', {});
+  await change(db, enteId, async (trx) => {
+    const none = { stamp_office: null, stamp_authorisation_number: null, stamp_authorisation_date: null };
+    await repo.updateSettings(trx, enteId, none);
+    await audit(trx, actor, enteId, 'certificate.stamp_authorisation.remove', {});
   });
 }
 
@@ -188,9 +208,9 @@ export async function saveEmblem(
   } catch {
     return { ok: false, issues: [{ field: 'emblem', problem: 'imageFormat' }] };
   }
-  await withTenant(db, enteId, async (trx) => {
+  await change(db, enteId, async (trx) => {
     await repo.updateSettings(trx, enteId, { emblem: image, emblem_type: facts.type });
-    await audit(trx as unknown as Db, actor, enteId, 'certificate.emblem.update', {
+    await audit(trx, actor, enteId, 'certificate.emblem.update', {
       ...facts,
       bytes: image.length,
       sha256: createHash('sha256').update(image).digest('hex'),
@@ -200,8 +220,8 @@ export async function saveEmblem(
 }
 
 export async function removeEmblem(db: Db, actor: Actor, enteId: string): Promise<void> {
-  await withTenant(db, enteId, async (trx) => {
+  await change(db, enteId, async (trx) => {
     await repo.updateSettings(trx, enteId, { emblem: null, emblem_type: null });
-    await audit(trx as unknown as Db, actor, enteId, 'certificate.emblem.remove', {});
+    await audit(trx, actor, enteId, 'certificate.emblem.remove', {});
   });
 }

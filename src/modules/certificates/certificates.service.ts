@@ -9,11 +9,10 @@ import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import { createDebtPosition, type PaidEvent, STAMP_DUTY_CENTS } from '../payments/index.ts';
 import { isSelfOrFamily, type RegistrySource } from '../registry/index.ts';
-import { getEnte } from '../tenancy/index.ts';
 import { sealedCertificatePdf } from './certificate-pdf.ts';
 import { type EnteSeal, enteSeal, type SealDeps } from './certificate-seal.ts';
 import { type StampAuthorisation, stampAuthorisationText } from './certificate-settings.rules.ts';
-import { certificateSettings } from './certificate-settings.ts';
+import { issuingContext } from './certificate-settings.ts';
 import {
   CERTIFICATE_TYPE_INFO,
   type CertificateType,
@@ -147,10 +146,7 @@ async function render(
   issuedAt: Date,
   paidNotice?: string,
 ): Promise<Buffer> {
-  const [{ ente }, settings] = await Promise.all([
-    getEnte(deps.db, row.ente_id),
-    certificateSettings(deps.db, row.ente_id),
-  ]);
+  const { enteName, settings } = await issuingContext(deps.db, row.ente_id);
   const emblemPng = (await deps.emblemPng?.(row.ente_id)) ?? settings.emblem?.bytes;
   return sealedCertificatePdf(
     {
@@ -158,7 +154,7 @@ async function render(
       number: row.number,
       issuedAt,
       subject,
-      ente: { name: ente.name, emblemPng },
+      ente: { name: enteName, emblemPng },
       stampDutyLine: stampDutyLine(row, paidNotice, settings.stampAuthorisation),
       verificationUrl: verificationUrl(deps.publicUrl, row.number, row.verification_code),
       test: seal.test,
@@ -174,10 +170,10 @@ export async function requestCertificate(
 ): Promise<RequestedCertificate> {
   const { type, subject } = validate(input);
   const { enteId, requester } = input;
-  if (
-    requester.kind === 'citizen' &&
-    !(await isSelfOrFamily(deps.registry, enteId, requester.fiscalCode, subject))
-  ) {
+  // One read of the registry says who the subject is and whether the requester may ask for them. Anyone
+  // else, registered here or not, gets the same 403: the answer tells nothing about who lives here.
+  const found = await deps.registry.findSubject(enteId, subject);
+  if (requester.kind === 'citizen' && !isSelfOrFamily(found, requester.fiscalCode)) {
     await withTenant(deps.db, enteId, (trx) =>
       recordAudit(trx, {
         enteId,
@@ -190,7 +186,8 @@ export async function requestCertificate(
     );
     throw PlatformErrors.forbidden();
   }
-  const data = await subjectData(deps, enteId, subject);
+  if (!found) throw CertificatesErrors.subjectNotFound();
+  const data: SubjectData = found;
   const reason = whyUnavailable(type, data);
   if (reason) throw CertificatesErrors.unavailable(reason);
 

@@ -9,6 +9,7 @@ import { counterPages } from './certificates.counter.tsx';
 import { certificatesPages } from './certificates.pages.tsx';
 import { type CertificatesDeps, issuePaidCertificate, MODULE } from './certificates.service.ts';
 
+export { startCertificateRendering } from './certificate-pdf.ts';
 export { enteSeal, installationTestCa, testCaPem } from './certificate-seal.ts';
 export {
   availableTypes,

@@ -1,8 +1,14 @@
 // The pagoPA payment notice (avviso di pagamento), after the "rata unica" layout of the avvisi guide:
 // what, how much, when and where to pay on top; below the cut, one slip per payable option with its QR
 // code (banks and other channels) and, when the ente has a postal account, the Poste DataMatrix.
-
-import { A4, COLORS, formatDate, formatEuroCents, MARGIN, TaggedPdf } from '../../platform/pdf/pdf-document.ts';
+import {
+  A4,
+  COLORS,
+  formatDate,
+  formatEuroCents,
+  MARGIN,
+  TaggedPdf,
+} from '../../platform/pdf/pdf-document.ts';
 import {
   assertAmountCents,
   assertCreditorFiscalCode,

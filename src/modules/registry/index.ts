@@ -16,7 +16,12 @@ export type {
   RegistryPerson,
   RegistryUnion,
 } from './registry.schema.ts';
-export { isSelfOrFamily, localRegistry, type RegistrySource } from './registry.service.ts';
+export {
+  isSelfOrFamily,
+  localRegistry,
+  type RegistrySource,
+  type RegistrySubject,
+} from './registry.service.ts';
 export {
   problemText as importProblemText,
   reportLines as importReportLines,

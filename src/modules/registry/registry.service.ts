@@ -169,16 +169,15 @@ export function localRegistry(db: AnyDb): RegistrySource {
   };
 }
 
-/** Whether `subject` is `requester` or a member of the requester's registered family (certificates). */
-export async function isSelfOrFamily(
-  source: RegistrySource,
-  enteId: string,
-  requester: string,
-  subject: string,
-): Promise<boolean> {
-  if (requester.toUpperCase() === subject.toUpperCase()) {
-    return (await source.findPerson(enteId, requester)) !== null;
-  }
-  const family = await source.findFamily(enteId, requester);
-  return family?.members.some((m) => m.person.fiscalCode === subject.toUpperCase()) ?? false;
+/**
+ * Whether the subject (as the registry holds them, or null) is `requester` or a member of the requester's
+ * registered family (certificates): then the requester is in the subject's family too.
+ */
+export function isSelfOrFamily(subject: RegistrySubject | null, requester: string): boolean {
+  const own = requester.toUpperCase();
+  if (!subject) return false;
+  return (
+    subject.person.fiscalCode === own ||
+    (subject.family?.members.some((m) => m.person.fiscalCode === own) ?? false)
+  );
 }

@@ -10,7 +10,10 @@ const tasks = await import(workerData.module);
 
 /** Bytes the result alone owns are moved to the calling thread rather than copied. */
 const owned = (result) =>
-  ArrayBuffer.isView(result) && result.byteOffset === 0 && result.byteLength === result.buffer.byteLength
+  ArrayBuffer.isView(result) &&
+  result.buffer instanceof ArrayBuffer &&
+  result.byteOffset === 0 &&
+  result.byteLength === result.buffer.byteLength
     ? [result.buffer]
     : [];
 

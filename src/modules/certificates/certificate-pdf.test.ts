@@ -1,0 +1,103 @@
+// A certificate rendered and sealed on a worker thread (startCertificateRendering) is the same document
+// as one made in the caller's thread: same text, the emblem, a seal pdfsig accepts. No database: the
+// subject is a demo citizen as the registry returns her, the seal comes from a test CA.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emblemPng, figureAltTexts, pdfText } from '../payments/pdf-tools.test-support.ts';
+import type { RegistryPerson } from '../registry/index.ts';
+import {
+  type CertificateDocument,
+  type SealFile,
+  sealedCertificatePdf,
+  startCertificateRendering,
+} from './certificate-pdf.ts';
+import { pdfsig } from './seal/pdfsig.test-support.ts';
+import { createTestCa, issueTestSeal } from './seal/test-ca.ts';
+import { verifySealedPdf } from './seal/verify.ts';
+
+const GIULIA: RegistryPerson = {
+  id: '42fd0011-431d-4e06-a25b-fba0e71f3d22',
+  fiscalCode: 'ZNTGLI84C52L736W',
+  surname: 'Zanetti',
+  givenName: 'Giulia',
+  sex: 'F',
+  birthDate: '1984-03-12',
+  birthPlace: { kind: 'comune', code: 'L736', name: 'Venezia', province: 'VE' },
+  citizenships: [{ stateCode: '100', stateName: 'Italia' }],
+  civilStatus: 2,
+  deathDate: null,
+  aire: false,
+};
+
+const DOCUMENT: CertificateDocument = {
+  type: 'residenza',
+  number: 'CERT-2026-000042',
+  issuedAt: new Date('2026-11-23T10:15:00Z'),
+  subject: {
+    person: GIULIA,
+    family: {
+      id: '8f4c769e-4311-47d1-b147-922d5358207a',
+      familyCode: '1',
+      aire: false,
+      address: {
+        street: 'Via Bafile',
+        civicNumber: '12',
+        postalCode: '30016',
+        locality: 'Jesolo',
+        country: null,
+      },
+      establishedOn: '2014-08-02',
+      members: [{ person: GIULIA, relationship: 1, relationshipLabel: 'intestatario scheda' }],
+    },
+    unions: [],
+    cohabitations: [],
+  },
+  ente: { name: 'Comune di Jesolo', emblemPng: emblemPng() },
+  stampDutyLine: 'Esente da imposta di bollo ai sensi di art. 9 della Tabella B del D.P.R. 642/1972.',
+  verificationUrl: 'http://localhost:3000/verifica/CERT-2026-000042?c=0123456789ab',
+  test: true,
+};
+
+describe('a certificate rendered and sealed on a worker thread', () => {
+  const ca = createTestCa();
+  const seal: SealFile = {
+    p12: issueTestSeal(ca, { enteName: 'Comune di Jesolo', vatNumber: '00608720272' }, 'prova').p12,
+    passphrase: 'prova',
+  };
+  let onThread: Buffer;
+  let inThread: Buffer;
+  beforeAll(async () => {
+    const stop = startCertificateRendering(1);
+    try {
+      onThread = await sealedCertificatePdf(DOCUMENT, seal);
+    } finally {
+      await stop();
+    }
+    inThread = await sealedCertificatePdf(DOCUMENT, seal);
+  }, 60_000);
+
+  it('says what the one made in this thread says, emblem included', async () => {
+    expect(Buffer.isBuffer(onThread)).toBe(true);
+    const text = await pdfText(onThread);
+    for (const expected of ['Zanetti', 'Giulia', 'ZNTGLI84C52L736W', 'Via Bafile 12', 'CERT-2026-000042']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).toBe(await pdfText(inThread));
+    expect(figureAltTexts(onThread)).toContain('Stemma del Comune di Jesolo');
+  }, 30_000);
+
+  it('carries a seal that pdfsig and verifySealedPdf accept', async () => {
+    expect(await pdfsig(onThread, ca.certPem)).toContain('Signature Validation: Signature is Valid.');
+    expect(verifySealedPdf(onThread, ca.certPem)).toMatchObject({ valid: true });
+  }, 30_000);
+
+  it('fails with the seal error of the thread (a wrong passphrase)', async () => {
+    const stop = startCertificateRendering(1);
+    try {
+      await expect(sealedCertificatePdf(DOCUMENT, { ...seal, passphrase: 'sbagliata' })).rejects.toThrow(
+        /password/i,
+      );
+    } finally {
+      await stop();
+    }
+  }, 30_000);
+});
