@@ -24,6 +24,7 @@ export const OIDS = {
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha256WithRsa: '1.2.840.113549.1.1.11',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
 };
 
 /** A DER element: tag, definite length, content. */
@@ -74,9 +75,14 @@ export function cadesSigner(key: KeyObject, chain: X509Certificate[]): CadesSign
   if (!signer) throw new Error('No signer certificate');
   const sha256 = new AlgorithmIdentifier({ algorithm: OIDS.sha256 });
   const digestAlgorithm = serialize(sha256);
+  // RSA PKCS#1 v1.5 (NULL parameters) or ECDSA (no parameters, RFC 5758); Node signs ECDSA in DER.
   const signatureAlgorithm = serialize(
-    new AlgorithmIdentifier({ algorithm: OIDS.sha256WithRsa, parameters: null }),
+    key.asymmetricKeyType === 'ec'
+      ? new AlgorithmIdentifier({ algorithm: OIDS.ecdsaWithSha256 })
+      : new AlgorithmIdentifier({ algorithm: OIDS.sha256WithRsa, parameters: null }),
   );
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec')
+    throw new Error(`seal keys are RSA or EC, not ${key.asymmetricKeyType}`);
   const sid = serialize(
     new SignerIdentifier({
       issuerAndSerialNumber: new IssuerAndSerialNumber({

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, id_ce_keyUsage, KeyUsage } from '@peculiar/asn1-x509';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TaggedPdf } from '../../../platform/pdf/pdf-document.ts';
+import { reissued } from '../certificate-settings.test-support.ts';
 import { sealPdf } from './pades.ts';
 import { pdfsig } from './pdfsig.test-support.ts';
 import { readPkcs12 } from './pkcs12.ts';
@@ -87,6 +88,40 @@ describe('electronic seal (PAdES B-B) with a test CA', () => {
     expect(report).toContain('Total document signed');
     expect(report).toContain('Signature Validation: Signature is Valid.');
     expect(report).toContain('Certificate Validation: Certificate is Trusted.');
+  });
+
+  it('seals with an EC P-256 key too (ECDSA), which pdfsig and verifySealedPdf accept', async () => {
+    const { key, certPem } = reissued(ca, seal, PASSPHRASE, { ecCurve: 'prime256v1' });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'convergenza-ec-seal-'));
+    try {
+      // forge writes RSA PKCS#12 only: openssl makes the EC one, as a real seal would come.
+      await writeFile(path.join(dir, 'key.pem'), key.export({ type: 'pkcs8', format: 'pem' }) as string);
+      await writeFile(path.join(dir, 'cert.pem'), certPem);
+      await writeFile(path.join(dir, 'ca.pem'), ca.certPem);
+      await promisify(execFile)('openssl', [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        path.join(dir, 'key.pem'),
+        '-in',
+        path.join(dir, 'cert.pem'),
+        '-certfile',
+        path.join(dir, 'ca.pem'),
+        '-passout',
+        `pass:${PASSPHRASE}`,
+        '-out',
+        path.join(dir, 's.p12'),
+      ]);
+      const p12 = await readFile(path.join(dir, 's.p12'));
+      const ecSealed = await sealPdf(unsigned, { p12, passphrase: PASSPHRASE }, INFO);
+      expect(verifySealedPdf(ecSealed, ca.certPem)).toMatchObject({ valid: true });
+      const report = await pdfsig(ecSealed, ca.certPem);
+      expect(report).toContain('Signature Validation: Signature is Valid.');
+      expect(report).toContain('Certificate Validation: Certificate is Trusted.');
+      expect(verifySealedPdf(alterSignedByte(ecSealed), ca.certPem)).toMatchObject({ valid: false });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('pdfsig does not trust the seal without the test CA', async () => {

@@ -48,7 +48,7 @@ const SIGNATURE_KEY_TYPES: Record<string, string> = {
   [OIDS.sha256WithRsa]: 'rsa',
   '1.2.840.113549.1.1.12': 'rsa', // sha384WithRSAEncryption
   '1.2.840.113549.1.1.13': 'rsa', // sha512WithRSAEncryption
-  '1.2.840.10045.4.3.2': 'ec', // ecdsa-with-SHA256
+  [OIDS.ecdsaWithSha256]: 'ec',
   '1.2.840.10045.4.3.3': 'ec',
   '1.2.840.10045.4.3.4': 'ec',
 };
