@@ -5,8 +5,8 @@ import type { ComponentChildren } from 'preact';
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, PostButton } from '../../platform/layout/forms.tsx';
-import { Layout } from '../../platform/layout/Layout.tsx';
 import { type DebtPosition, groupedNotice, payableOptions } from '../payments/index.ts';
+import { PersonalAreaFrame } from '../tenancy/index.ts';
 import { CERTIFICATE_TYPE_INFO, type CertificateType } from './certificate-types.ts';
 import type { SubjectChoice, TypeChoice } from './certificates.manage.ts';
 import type { CertificateStatus, CertificateSummary } from './certificates.repo.ts';
@@ -38,32 +38,22 @@ export const when = (ctx: PageContext, at: Date) =>
     timeZone: 'Europe/Rome',
   }).format(at);
 
-function Frame(props: {
+const Frame = (props: {
   ctx: PageContext;
   brand: PortalBrand;
   title: string;
   parent?: boolean;
   children: ComponentChildren;
-}) {
-  const { ctx, brand, title } = props;
-  const { t } = ctx;
-  const crumbs = [
-    { label: t('breadcrumb.home'), href: `/${brand.slug}` },
-    { label: t('personal.title'), href: `/${brand.slug}/area-personale` },
-    ...(props.parent ? [{ label: t('certs.title'), href: citizenBase(brand) }] : []),
-    { label: title },
-  ];
-  return (
-    <Layout ctx={ctx} brand={brand} title={title} breadcrumbs={crumbs}>
-      <div class="row my-4">
-        <div class="col-lg-9">
-          <h1 class="mb-4">{title}</h1>
-          {props.children}
-        </div>
-      </div>
-    </Layout>
-  );
-}
+}) => (
+  <PersonalAreaFrame
+    ctx={props.ctx}
+    brand={props.brand}
+    title={props.title}
+    parent={props.parent ? { label: props.ctx.t('certs.title'), href: citizenBase(props.brand) } : undefined}
+  >
+    {props.children}
+  </PersonalAreaFrame>
+);
 
 export function CitizenCertificates(props: {
   ctx: PageContext;

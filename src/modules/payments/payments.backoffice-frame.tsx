@@ -3,10 +3,8 @@
 // or of every area), the page with the ente's brand and the tabs between the back office's pages.
 import type { ComponentChildren } from 'preact';
 import { can } from '../../platform/auth/policy.ts';
-import type { MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { Layout } from '../../platform/layout/Layout.tsx';
-import { type EnteDirectory, enteScope } from '../tenancy/index.ts';
+import { type EnteDirectory, enteScope, type SectionTab, TabbedFrame } from '../tenancy/index.ts';
 
 /** Service areas of the operators who work on payments. */
 export const PAYMENT_AREAS = ['pagamenti', 'tributi'] as const;
@@ -19,53 +17,26 @@ export const backofficeScope = (directory: EnteDirectory) =>
   );
 
 export type Tab = 'positions' | 'issues' | 'report' | 'imports';
-const TABS: [Tab, string, MessageKey][] = [
+const TABS: SectionTab<Tab>[] = [
   ['positions', '', 'payments.bo.tab.positions'],
   ['issues', '/segnalazioni', 'payments.bo.tab.issues'],
   ['report', '/riconciliazione', 'payments.bo.tab.report'],
   ['imports', '/importazioni', 'payments.bo.tab.imports'],
 ];
 
-export function BackofficeFrame(props: {
+export const BackofficeFrame = (props: {
   ctx: PageContext;
   brand: PortalBrand;
   title: string;
   tab: Tab;
-  /** A page below a tab (a position, an import): the tab's page is in the breadcrumbs. */
+  /** A page below a tab: the tab's page is in the breadcrumbs. */
   sub?: boolean;
   children: ComponentChildren;
-}) {
-  const { ctx, brand, title, tab } = props;
-  const { t } = ctx;
-  const base = backofficeBase(brand);
-  const [, path, label] = TABS.find(([name]) => name === tab)!;
-  const crumbs = [
-    { label: t('breadcrumb.home'), href: `/${brand.slug}` },
-    ...(props.sub || tab !== 'positions' ? [{ label: t('payments.bo.title'), href: base }] : []),
-    ...(props.sub && tab !== 'positions' ? [{ label: t(label), href: `${base}${path}` }] : []),
-    { label: title },
-  ];
-  return (
-    <Layout ctx={ctx} brand={brand} title={title} breadcrumbs={crumbs}>
-      <nav class="mt-3" aria-label={t('payments.bo.title')}>
-        <ul class="nav nav-tabs">
-          {TABS.map(([name, href, text]) => (
-            <li class="nav-item">
-              <a
-                class={name === tab ? 'nav-link active' : 'nav-link'}
-                href={`${base}${href}`}
-                aria-current={name === tab ? 'page' : undefined}
-              >
-                {t(text)}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <div class="my-4">
-        <h1 class="mb-4">{title}</h1>
-        {props.children}
-      </div>
-    </Layout>
-  );
-}
+}) => (
+  <TabbedFrame
+    {...props}
+    section={props.ctx.t('payments.bo.title')}
+    base={backofficeBase(props.brand)}
+    tabs={TABS}
+  />
+);

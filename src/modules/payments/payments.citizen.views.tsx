@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { PostButton } from '../../platform/layout/forms.tsx';
-import { Layout } from '../../platform/layout/Layout.tsx';
+import { PersonalAreaFrame } from '../tenancy/index.ts';
 import {
   day,
   euro,
@@ -22,32 +22,24 @@ export type Outcome = 'ok' | 'annullato' | 'errore';
 
 const base = (brand: PortalBrand) => `/${brand.slug}/area-personale/pagamenti`;
 
-function Frame(props: {
+const Frame = (props: {
   ctx: PageContext;
   brand: PortalBrand;
   title: string;
   parent?: boolean;
   children: ComponentChildren;
-}) {
-  const { ctx, brand, title } = props;
-  const { t } = ctx;
-  const crumbs = [
-    { label: t('breadcrumb.home'), href: `/${brand.slug}` },
-    { label: t('personal.title'), href: `/${brand.slug}/area-personale` },
-    ...(props.parent ? [{ label: t('payments.citizen.title'), href: base(brand) }] : []),
-    { label: title },
-  ];
-  return (
-    <Layout ctx={ctx} brand={brand} title={title} breadcrumbs={crumbs}>
-      <div class="row my-4">
-        <div class="col-lg-9">
-          <h1 class="mb-4">{title}</h1>
-          {props.children}
-        </div>
-      </div>
-    </Layout>
-  );
-}
+}) => (
+  <PersonalAreaFrame
+    ctx={props.ctx}
+    brand={props.brand}
+    title={props.title}
+    parent={
+      props.parent ? { label: props.ctx.t('payments.citizen.title'), href: base(props.brand) } : undefined
+    }
+  >
+    {props.children}
+  </PersonalAreaFrame>
+);
 
 export const StatusBadge = ({ ctx, status }: { ctx: PageContext; status: DebtPosition['status'] }) => (
   <span class={STATUS_BADGES[status]} data-status={status}>

@@ -10,7 +10,14 @@ export { findEnteRef } from './cli.ts';
 export { HostRouter } from './host-router.ts';
 export { isValidNumericFiscalCode } from './tenancy.rules.ts';
 export type { Ente } from './tenancy.schema.ts';
-export { EnteFrame, type EnteWithSad, enteScope } from './tenancy.scope.tsx';
+export {
+  EnteFrame,
+  type EnteWithSad,
+  enteScope,
+  PersonalAreaFrame,
+  type SectionTab,
+  TabbedFrame,
+} from './tenancy.scope.tsx';
 export {
   demoSeedPending,
   displayName,
