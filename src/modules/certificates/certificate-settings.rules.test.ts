@@ -1,13 +1,22 @@
 // The rules of the certificate settings without a database: which seal keys may seal, the stamp-duty
 // authorisation's fields, and which images make a coat of arms (a PNG is decoded in full: a broken one
 // must be refused at upload, never reach pdfkit while issuing).
+import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { KeyUsageFlags } from '@peculiar/asn1-x509';
 import { describe, expect, it } from 'vitest';
 import { emblemPng } from '../payments/pdf-tools.test-support.ts';
 import { inspectEmblem } from './certificate-settings.emblem.ts';
-import { certificateProblem, checkStampAuthorisation } from './certificate-settings.rules.ts';
+import {
+  certificateProblem,
+  checkStampAuthorisation,
+  inspectSealFile,
+} from './certificate-settings.rules.ts';
 import { reissued } from './certificate-settings.test-support.ts';
 import { createTestCa, issueTestSeal } from './seal/test-ca.ts';
 
@@ -102,5 +111,47 @@ describe('coat of arms', () => {
     expect(problem(png(32, 32, rows(7)))).toBe('refused');
     expect(problem(png(32, 32, rows(0).subarray(0, 500)))).toBe('refused');
     expect(problem(png(32, 32, Buffer.concat([rows(0), Buffer.alloc(10)])))).toBe('refused');
+  });
+});
+
+describe('opening a seal file', () => {
+  const ca = createTestCa('Prova iterazioni');
+  const seal = issueTestSeal(ca, { enteName: 'Comune di Jesolo', vatNumber: '00608720272' }, PASS);
+
+  /** The same key and certificate as a PKCS#12 written by openssl with `iterations`. */
+  async function opensslPkcs12(iterations: number): Promise<Buffer> {
+    const { key, certPem } = reissued(ca, seal, PASS, {});
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'convergenza-p12-'));
+    try {
+      await writeFile(path.join(dir, 'key.pem'), key.export({ type: 'pkcs8', format: 'pem' }) as string);
+      await writeFile(path.join(dir, 'cert.pem'), certPem);
+      const out = path.join(dir, 's.p12');
+      await promisify(execFile)('openssl', [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        path.join(dir, 'key.pem'),
+        '-in',
+        path.join(dir, 'cert.pem'),
+        '-iter',
+        String(iterations),
+        '-maciter',
+        '-passout',
+        `pass:${PASS}`,
+        '-out',
+        out,
+      ]);
+      return await readFile(out);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('opens the usual files and refuses one asking for a key derivation that would hold the process', async () => {
+    expect(inspectSealFile(await opensslPkcs12(2048), PASS, new Date())).toHaveProperty('facts');
+    // Refused before any key is derived (the passphrase is right: only the count is wrong).
+    expect(inspectSealFile(await opensslPkcs12(500_000), PASS, new Date())).toEqual({
+      issues: [{ field: 'p12', problem: 'tooManyIterations' }],
+    });
   });
 });

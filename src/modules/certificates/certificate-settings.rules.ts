@@ -16,6 +16,7 @@ export type SettingsProblem =
   | 'noFile'
   | 'tooLarge'
   | 'notPkcs12'
+  | 'tooManyIterations'
   | 'wrongPassphrase'
   | 'noKey'
   | 'noCertificate'
@@ -85,6 +86,7 @@ function looksLikePfx(bytes: Buffer): boolean {
 function openProblem(error: unknown): SettingsProblem {
   const message = error instanceof Error ? error.message : '';
   if (/password|MAC could not be verified|decrypt/i.test(message)) return 'wrongPassphrase';
+  if (message.includes('key-derivation iterations')) return 'tooManyIterations';
   if (message.includes('without a private key')) return 'noKey';
   if (message.includes('without the certificate')) return 'noCertificate';
   return 'notPkcs12';

@@ -769,6 +769,8 @@ export const en: Record<MessageKey, string> = {
   'certAdmin.error.noFile': 'Choose the file to upload.',
   'certAdmin.error.tooLarge': 'The file is larger than the stated maximum.',
   'certAdmin.error.notPkcs12': 'The file is not a readable PKCS#12 (.p12 or .pfx).',
+  'certAdmin.error.tooManyIterations':
+    'The file asks for too many key-derivation iterations (over 100,000): export it again with the usual settings.',
   'certAdmin.error.wrongPassphrase': 'The password does not open the file: check it and try again.',
   'certAdmin.error.noKey': 'The file holds no private key for the seal.',
   'certAdmin.error.noCertificate': 'The file holds no certificate for its private key.',

@@ -777,6 +777,8 @@ export const it = {
   'certAdmin.error.noFile': 'Scegli il file da caricare.',
   'certAdmin.error.tooLarge': 'Il file supera la dimensione massima indicata.',
   'certAdmin.error.notPkcs12': 'Il file non è un PKCS#12 (.p12 o .pfx) leggibile.',
+  'certAdmin.error.tooManyIterations':
+    'Il file chiede troppe iterazioni per la chiave (oltre 100.000): esportalo di nuovo con le impostazioni consuete.',
   'certAdmin.error.wrongPassphrase': 'La password non apre il file: controllala e riprova.',
   'certAdmin.error.noKey': 'Il file non contiene la chiave privata del sigillo.',
   'certAdmin.error.noCertificate': 'Il file non contiene il certificato della chiave privata.',

@@ -31,13 +31,59 @@ export function writePkcs12(
   return toDer(asn1);
 }
 
+/**
+ * The most key-derivation iterations a file may ask for. openssl writes 2,048, forge and most tools 10,000;
+ * forge derives keys in JavaScript (≈ 6 ms per 1,000 here), so a file asking for millions would hold the
+ * process for minutes before its passphrase is even checked.
+ */
+export const MAX_PKCS12_ITERATIONS = 100_000;
+
+/**
+ * The iteration counts a PKCS#12 declares (PBKDF2 and PKCS#12 PBE parameters, MacData): every SEQUENCE in
+ * which an OCTET STRING (a salt) is followed by an INTEGER, looking into OCTET STRINGs that hold DER
+ * (the authenticated safe and its bags). Cheap: no key is derived.
+ */
+function declaredIterations(node: forge.asn1.Asn1, depth = 0, found: number[] = []): number[] {
+  if (depth > 12 || !Array.isArray(node.value)) {
+    if (
+      node.tagClass === forge.asn1.Class.UNIVERSAL &&
+      node.type === forge.asn1.Type.OCTETSTRING &&
+      depth < 12
+    ) {
+      const bytes = node.value as string;
+      if (bytes.length > 2 && bytes.charCodeAt(0) === 0x30) {
+        try {
+          declaredIterations(forge.asn1.fromDer(bytes, false), depth + 1, found);
+        } catch {
+          // Not DER: a salt, a digest, encrypted bytes.
+        }
+      }
+    }
+    return found;
+  }
+  const children = node.value as forge.asn1.Asn1[];
+  const universal = (n: forge.asn1.Asn1 | undefined, type: number) =>
+    n?.tagClass === forge.asn1.Class.UNIVERSAL && n.type === type && !n.constructed;
+  children.forEach((child, i) => {
+    const next = children[i + 1];
+    if (universal(child, forge.asn1.Type.OCTETSTRING) && universal(next, forge.asn1.Type.INTEGER)) {
+      const bytes = next!.value as string;
+      found.push(
+        bytes.length > 4 ? Number.POSITIVE_INFINITY : forge.util.createBuffer(bytes).getInt(bytes.length * 8),
+      );
+    }
+    declaredIterations(child, depth + 1, found);
+  });
+  return found;
+}
+
 /** Reads the key and certificates; throws on a wrong passphrase or a file without key or certificate. */
 export function readPkcs12(p12: Buffer, passphrase: string): SealCredentials {
-  const pfx = forge.pkcs12.pkcs12FromAsn1(
-    forge.asn1.fromDer(p12.toString('binary'), false),
-    false,
-    passphrase,
-  );
+  const asn1 = forge.asn1.fromDer(p12.toString('binary'), false);
+  if (declaredIterations(asn1).some((n) => n > MAX_PKCS12_ITERATIONS)) {
+    throw new Error(`PKCS#12 with more than ${MAX_PKCS12_ITERATIONS} key-derivation iterations`);
+  }
+  const pfx = forge.pkcs12.pkcs12FromAsn1(asn1, false, passphrase);
   const keyBags = [
     ...(pfx.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!] ??
       []),
