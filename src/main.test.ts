@@ -49,7 +49,8 @@ describe('convergenza CLI', () => {
     expect(run.stderr).not.toContain('secret');
   });
 
-  it('seeds an aggregation, lists, onboards and verifies the audit log', () => {
+  // Six processes one after the other, each loading the application: minutes on a busy 2-core machine.
+  it('seeds an aggregation, lists, onboards and verifies the audit log', { timeout: 180_000 }, () => {
     const seed = cli(['seed', '--aggregation', 'treviso']);
     expect(seed.stderr + seed.stdout).toContain('28 comuni added');
     expect(seed.status).toBe(0);
