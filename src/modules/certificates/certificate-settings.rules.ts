@@ -17,6 +17,7 @@ export type SettingsProblem =
   | 'tooLarge'
   | 'notPkcs12'
   | 'tooManyIterations'
+  | 'otherOrganisation'
   | 'wrongPassphrase'
   | 'noKey'
   | 'noCertificate'

@@ -120,6 +120,9 @@ describe('the ente’s own seal', () => {
       { field: 'p12', problem: 'keyUsage' },
     ]);
     expect(await issues(variant({ rsaBits: 1024 }))).toEqual([{ field: 'p12', problem: 'keyType' }]);
+    // A good seal, but another organisation's (Caorle's fiscal code): never Jesolo's.
+    const caorles = issueTestSeal(qtsp, { enteName: 'Comune di Caorle', vatNumber: '00321280273' }, PASS);
+    expect(await issues(caorles.p12)).toEqual([{ field: 'p12', problem: 'otherOrganisation' }]);
     const anchored = await configureSeal(
       { ...deps, trustAnchors: [new X509Certificate(createTestCa('Altra').certPem)] },
       actor,

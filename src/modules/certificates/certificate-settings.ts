@@ -117,6 +117,11 @@ export async function configureSeal(
   const inspected = inspectSealFile(upload.p12, upload.passphrase);
   if ('issues' in inspected) return { ok: false, issues: inspected.issues };
   const facts = inspected.facts;
+  // A seal names its organisation (ETSI EN 319 412-1): it must be this ente, by its fiscal code.
+  const { ente } = await getEnte(deps.db, enteId);
+  const ours = ente.fiscalCode ? [`VATIT-${ente.fiscalCode}`, `CF:IT-${ente.fiscalCode}`] : null;
+  if (ours && !ours.includes(facts.organizationIdentifier ?? ''))
+    return { ok: false, issues: [{ field: 'p12', problem: 'otherOrganisation' }] };
   const p12 = upload.p12!;
   const sealed = await sealPdf(
     await probePdf(),

@@ -125,6 +125,10 @@ export async function certificatesAdminPages(app: FastifyInstance, deps: Certifi
   // the larger limit (a longer one is refused as too large), then the platform's CSRF check finds the
   // token among the fields, as for any form.
   await app.register(async (upload) => {
+    // Who may upload is settled before the body is read: nobody else makes the server buffer a file.
+    upload.addHook('onRequest', async (request) => {
+      await scope(request);
+    });
     await upload.register(multipart, {
       attachFieldsToBody: 'keyValues',
       throwFileSizeLimit: false,

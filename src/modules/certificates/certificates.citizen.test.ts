@@ -117,6 +117,10 @@ describe('requesting', () => {
     expect((await giulia.get(`${here}/pdf`)).statusCode).toBe(404);
 
     const row = (await findCertificate(database.db, jesolo.id, idFrom(here)))!;
+    // Giulia pays for her daughter: the €16 is hers to pay, in her own payments.
+    const payment = await giulia.get(`/jesolo/area-personale/pagamenti/${row.payment_position_id}`);
+    expect(payment.statusCode).toBe(200);
+    expect(payment.body).toContain(GIULIA);
     const position = await sql<{ iuv: string; notice_number: string }>`
       select iuv, notice_number from payment_options
       where ente_id = ${jesolo.id} and position_id = ${row.payment_position_id}`.execute(database.db);

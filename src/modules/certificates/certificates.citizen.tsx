@@ -32,11 +32,7 @@ import { type CertificatesDeps, findCertificate, requestCertificate } from './ce
 import { findExemption } from './exemptions.ts';
 
 const OUTCOMES: readonly PayOutcome[] = ['ok', 'annullato', 'errore'];
-const FIELD_OF: Record<string, keyof FormErrors> = {
-  type: 'tipo',
-  exemptionCode: 'esenzione',
-  subjectFiscalCode: 'persona',
-};
+const FIELD_OF: Record<string, keyof FormErrors> = { type: 'tipo', exemptionCode: 'esenzione' };
 
 /** Sends the PDF as issued; the file name carries the number. */
 export const sendCertificatePdf = (reply: FastifyReply, row: repo.CertificateRow) =>
@@ -86,7 +82,11 @@ export function citizenCertificatePages(
     request: FastifyRequest,
     reply: FastifyReply,
     persona: string,
-    state: { values?: { tipo?: string; esenzione?: string }; errors?: FormErrors } = {},
+    state: {
+      values?: { tipo?: string; esenzione?: string };
+      errors?: FormErrors;
+      registryReason?: boolean;
+    } = {},
     status = state.errors ? 400 : 200,
   ) => {
     const { enteId, fiscalCode } = await identified(request);
@@ -163,7 +163,13 @@ export function citizenCertificatePages(
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'CERTIFICATE_UNAVAILABLE')
-        return showForm(request, reply, persona, { values, errors: { tipo: error.message } }, 422);
+        return showForm(
+          request,
+          reply,
+          persona,
+          { values, errors: { tipo: error.message }, registryReason: true },
+          422,
+        );
       if (error.code === 'VALIDATION_FAILED') {
         for (const field of error.fields) {
           const name = FIELD_OF[field.field];

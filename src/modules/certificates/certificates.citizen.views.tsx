@@ -14,7 +14,7 @@ import { EXEMPTIONS } from './exemptions.ts';
 
 export const citizenBase = (brand: PortalBrand) => `/${brand.slug}/area-personale/certificati`;
 
-export type FormErrors = Partial<Record<'persona' | 'tipo' | 'esenzione', string>>;
+export type FormErrors = Partial<Record<'tipo' | 'esenzione', string>>;
 export type PayOutcome = 'ok' | 'annullato' | 'errore';
 
 export const typeTitle = (ctx: PageContext, type: CertificateType) =>
@@ -155,13 +155,16 @@ export function RequestForm(props: {
   others: boolean;
   values?: { tipo?: string; esenzione?: string };
   errors?: FormErrors;
+  /** The type's error is the registry's own explanation, written in Italian only. */
+  registryReason?: boolean;
 }) {
   const { ctx, brand, subject, types, values = {}, errors = {} } = props;
+  const reasonLang = props.registryReason && ctx.lang !== 'it' ? 'it' : undefined;
   const { t } = ctx;
   const available = types.filter((c) => !c.unavailable);
   const unavailable = types.filter((c) => c.unavailable);
   const summary = (Object.entries(errors) as [string, string][]).map(([field, message]) => ({
-    field: field === 'tipo' ? `tipo-${available[0]?.type ?? ''}` : field,
+    field: field === 'tipo' ? 'tipo-error' : field,
     message,
   }));
   return (
@@ -182,7 +185,7 @@ export function RequestForm(props: {
         <fieldset aria-describedby={errors.tipo ? 'tipo-error' : undefined}>
           <legend class="h5">{t('certs.form.tipo')}</legend>
           {errors.tipo && (
-            <div class="invalid-feedback d-block" id="tipo-error">
+            <div class="invalid-feedback d-block" id="tipo-error" tabIndex={-1} lang={reasonLang}>
               {errors.tipo}
             </div>
           )}

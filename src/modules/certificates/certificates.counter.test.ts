@@ -51,6 +51,7 @@ beforeAll(async () => {
   jesolo = await payingEnte(database, 'jesolo');
   caorle = await payingEnte(database, 'caorle', '02');
   await seedPopulation(database.db, { enteId: jesolo.id, istatCode: '027019', size: 30 });
+  await seedPopulation(database.db, { enteId: caorle.id, istatCode: '027005', size: 10 });
   clerk = await staff({ role: 'operator', enteId: jesolo.id, areas: ['anagrafe'] });
 }, 120_000);
 afterAll(async () => {
@@ -118,6 +119,21 @@ describe('issuing at the counter', () => {
     const again = await issue({ tipo: 'residenza', bollo: 'contrassegno', contrassegno: MARK });
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('id="contrassegno-error"');
+    expect(await count()).toBe(before);
+    // Nor in another comune of the installation: the number identifies one stamp nationally.
+    const caorleClerk = await staff({ role: 'operator', enteId: caorle.id, areas: ['anagrafe'] });
+    const someone = (
+      await sql<{ fiscal_code: string }>`select fiscal_code from registry_persons
+        where ente_id = ${caorle.id} and death_date is null and aire = false limit 1`.execute(database.db)
+    ).rows[0]!.fiscal_code;
+    await caorleClerk.get(`/caorle/backoffice/anagrafe?cf=${someone}`);
+    const elsewhere = await caorleClerk.post('/caorle/backoffice/anagrafe/rilascio', {
+      cf: someone,
+      tipo: 'esistenza_in_vita',
+      bollo: 'contrassegno',
+      contrassegno: MARK,
+    });
+    expect(elsewhere.statusCode).toBe(409);
     expect(await count()).toBe(before);
   });
 

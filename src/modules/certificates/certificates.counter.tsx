@@ -134,7 +134,14 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
         return showCounter(request, reply, cf, form, { tipo: error.message }, 422);
       if (error.code === 'SUBJECT_NOT_FOUND') return showCounter(request, reply, cf, form, {}, 404);
       if (error.code === 'VALIDATION_FAILED' && error.fields.some((f) => f.field === 'stampDutyMark'))
-        return showCounter(request, reply, cf, form, { contrassegno: error.fields[0]!.message }, 409);
+        return showCounter(
+          request,
+          reply,
+          cf,
+          form,
+          { contrassegno: request.t('counter.error.markUsed') },
+          409,
+        );
       throw error;
     }
   });

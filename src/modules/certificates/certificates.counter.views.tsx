@@ -126,7 +126,7 @@ export function CounterPage(props: {
             error={errors.esenzione}
             options={[
               { value: '', label: '—' },
-              ...EXEMPTIONS.map((e) => ({ value: e.code, label: `${e.label} (${e.reference})` })),
+              ...EXEMPTIONS.map((e) => ({ value: e.code, label: `${e.label} (${e.reference})`, lang: 'it' })),
             ]}
           />
           <button type="submit" class="btn btn-primary mt-4">

@@ -106,7 +106,7 @@ export async function revokeCertificate(
   });
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH = /^(19|20)\d{2}-(0[1-9]|1[0-2])$/;
 
 export interface EnteFigures {
   enteId: string;

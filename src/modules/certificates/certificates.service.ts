@@ -191,6 +191,15 @@ export async function requestCertificate(
   const reason = whyUnavailable(type, data);
   if (reason) throw CertificatesErrors.unavailable(reason);
 
+  const payerPerson =
+    requester.kind === 'citizen'
+      ? (found.family?.members.find((m) => m.person.fiscalCode === requester.fiscalCode.toUpperCase())
+          ?.person ?? data.person)
+      : data.person;
+  const payer = {
+    fiscalCode: payerPerson.fiscalCode,
+    fullName: `${payerPerson.givenName} ${payerPerson.surname}`,
+  };
   const exempt = CERTIFICATE_TYPE_INFO[type].exemptByNature || Boolean(input.exemptionCode);
   // A marca da bollo on a stato-civile certificate (exempt anyway) is not recorded: it stays usable.
   const mark = exempt ? null : input.stampDutyMark || null;
@@ -261,7 +270,8 @@ export async function requestCertificate(
     const created = await createDebtPosition(trx, {
       enteId,
       source: { module: MODULE, ref: row.id },
-      debtor: { fiscalCode: subject, fullName: `${data.person.givenName} ${data.person.surname}` },
+      // Who pays: the citizen who asks (possibly for a family member), or at the counter the subject.
+      debtor: payer,
       itemCode: 'BOLLO',
       description: `Imposta di bollo – ${CERTIFICATE_TYPE_INFO[type].title} n. ${number}`,
       // Bollo virtuale: the €16 go to the ente's own account (no marca da bollo digitale, which @e.bollo

@@ -86,6 +86,21 @@ describe('who may import', () => {
     expect(await status(await as([{ role: 'operator', enteId: caorle, areas: ['anagrafe'] }]))).toBe(403);
     expect(await status(await as([{ role: 'ente_admin', enteId: caorle }]))).toBe(403);
   });
+
+  it('refuses an upload from anyone else before reading its body', async () => {
+    // A body the multipart parser would refuse (400): the 401/403 comes first, so it was never read.
+    const post = (cookies?: Record<string, string>) =>
+      built.app.inject({
+        method: 'POST',
+        url: BASE,
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        payload: 'not multipart at all',
+        ...(cookies ? { cookies } : {}),
+      });
+    expect((await post()).statusCode).toBe(401);
+    const other = await sessionAs(database, 'other', [{ role: 'ente_admin', enteId: caorle }]);
+    expect((await post(other)).statusCode).toBe(403);
+  });
 });
 
 let imported: string;

@@ -88,6 +88,10 @@ export async function registryImportPages(
   // The multipart parser only for the upload: the file is read into memory up to its limit, then the
   // CSRF check (a preHandler of the platform) finds the token among the fields, as for any form.
   await app.register(async (upload) => {
+    // Who may upload is settled before the body is read: nobody else makes the server buffer a file.
+    upload.addHook('onRequest', async (request) => {
+      await scope(request);
+    });
     await upload.register(multipart, {
       attachFieldsToBody: 'keyValues',
       throwFileSizeLimit: false,

@@ -104,7 +104,12 @@ describe('/sad/certificati', () => {
   });
 
   it('answers a bad month next to the field, never a 500', async () => {
-    for (const query of ['dal=2026-13&al=2026-01', 'dal=x&al=y', `dal=${month}&al=2000-01`]) {
+    for (const query of [
+      'dal=2026-13&al=2026-01',
+      'dal=x&al=y',
+      `dal=${month}&al=2000-01`,
+      'dal=0000-01&al=2026-01',
+    ]) {
       const res = await built.app.inject({ url: `/sad/certificati?${query}`, cookies: admin });
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('-error"');

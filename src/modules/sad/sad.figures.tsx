@@ -18,15 +18,13 @@ interface FiguresForm {
   ente: string;
 }
 
-const monthOf = (d: Date) => d.toISOString().slice(0, 7);
+/** The last twelve months, as months in Italy (the figures count by the month in Europe/Rome). */
 function defaultRange(): { dal: string; al: string } {
-  const now = new Date();
-  return {
-    dal: monthOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1))),
-    al: monthOf(now),
-  };
+  const al = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date()).slice(0, 7);
+  const [year, month] = al.split('-').map(Number) as [number, number];
+  const first = new Date(Date.UTC(year, month - 12, 1)).toISOString().slice(0, 7);
+  return { dal: first, al };
 }
-
 function FiguresPage(props: {
   ctx: PageContext;
   scope: service.SadScope;

@@ -712,6 +712,7 @@ export const en: Record<MessageKey, string> = {
   'counter.error.cf': 'The fiscal code is not valid.',
   'counter.error.bollo': 'Choose how the stamp duty is paid.',
   'counter.error.contrassegno': 'The revenue stamp number has 14 digits.',
+  'counter.error.markUsed': 'This revenue stamp has already been used for another certificate.',
   'counter.error.reason': 'Give the reason for revocation (5 to 500 characters).',
   'counter.error.notIssued': 'Only an issued certificate can be revoked.',
   'certAdmin.title': 'Certificate settings',
@@ -771,6 +772,8 @@ export const en: Record<MessageKey, string> = {
   'certAdmin.error.notPkcs12': 'The file is not a readable PKCS#12 (.p12 or .pfx).',
   'certAdmin.error.tooManyIterations':
     'The file asks for too many key-derivation iterations (over 100,000): export it again with the usual settings.',
+  'certAdmin.error.otherOrganisation':
+    'The seal is not this ente’s: its organizationIdentifier must be VATIT- or CF:IT- followed by the ente’s fiscal code.',
   'certAdmin.error.wrongPassphrase': 'The password does not open the file: check it and try again.',
   'certAdmin.error.noKey': 'The file holds no private key for the seal.',
   'certAdmin.error.noCertificate': 'The file holds no certificate for its private key.',

@@ -720,6 +720,7 @@ export const it = {
   'counter.error.cf': 'Il codice fiscale non è valido.',
   'counter.error.bollo': "Scegli come è assolta l'imposta di bollo.",
   'counter.error.contrassegno': 'Il numero del contrassegno ha 14 cifre.',
+  'counter.error.markUsed': 'Questo contrassegno è già stato usato per un altro certificato.',
   'counter.error.reason': 'Indica il motivo della revoca (da 5 a 500 caratteri).',
   'counter.error.notIssued': 'Solo un certificato rilasciato può essere revocato.',
   'certAdmin.title': 'Impostazioni dei certificati',
@@ -779,6 +780,8 @@ export const it = {
   'certAdmin.error.notPkcs12': 'Il file non è un PKCS#12 (.p12 o .pfx) leggibile.',
   'certAdmin.error.tooManyIterations':
     'Il file chiede troppe iterazioni per la chiave (oltre 100.000): esportalo di nuovo con le impostazioni consuete.',
+  'certAdmin.error.otherOrganisation':
+    'Il sigillo non è intestato a questo ente: il suo organizationIdentifier deve essere VATIT- o CF:IT- seguito dal codice fiscale dell’ente.',
   'certAdmin.error.wrongPassphrase': 'La password non apre il file: controllala e riprova.',
   'certAdmin.error.noKey': 'Il file non contiene la chiave privata del sigillo.',
   'certAdmin.error.noCertificate': 'Il file non contiene il certificato della chiave privata.',

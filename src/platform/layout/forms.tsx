@@ -104,7 +104,8 @@ export function PostButton(props: {
 export function SelectField(props: {
   name: string;
   label: string;
-  options: { value: string; label: string }[];
+  /** `lang` marks an option written in another language than the page (e.g. a legal text in Italian). */
+  options: { value: string; label: string; lang?: string }[];
   value?: string;
   error?: string;
 }) {
@@ -120,7 +121,7 @@ export function SelectField(props: {
         aria-describedby={error ? `${name}-error` : undefined}
       >
         {options.map((o) => (
-          <option value={o.value} selected={o.value === value}>
+          <option value={o.value} selected={o.value === value} lang={o.lang}>
             {o.label}
           </option>
         ))}
