@@ -25,7 +25,7 @@ import {
   citizenMaySee,
   listCitizenCertificates,
   requestableSubjects,
-  typeChoices,
+  requestChoice,
 } from './certificates.manage.ts';
 import type * as repo from './certificates.repo.ts';
 import { type CertificatesDeps, findCertificate, requestCertificate } from './certificates.service.ts';
@@ -90,19 +90,19 @@ export function citizenCertificatePages(
     status = state.errors ? 400 : 200,
   ) => {
     const { enteId, fiscalCode } = await identified(request);
-    const subjects = await requestableSubjects(deps, enteId, fiscalCode);
-    const subject = subjects.find((s) => s.person.fiscalCode === persona.toUpperCase());
-    if (!subject) throw PlatformErrors.notFound('person');
-    const { types } = await typeChoices(deps, enteId, subject.person.fiscalCode);
+    const choice = /^[A-Za-z0-9]{16}$/.test(persona)
+      ? await requestChoice(deps, enteId, fiscalCode, persona)
+      : null;
+    if (!choice) throw PlatformErrors.notFound('person');
     return sendPage(
       reply,
       <RequestForm
         ctx={request.pageContext()}
         brand={request.brand!}
         csrf={reply.generateCsrf()}
-        subject={subject}
-        types={types}
-        others={subjects.length > 1}
+        subject={choice.subject}
+        types={choice.types}
+        others={choice.others}
         {...state}
       />,
       status,

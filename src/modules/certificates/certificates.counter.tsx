@@ -56,15 +56,11 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       errors = { ...errors, cf: request.t('counter.error.cf') };
       status = 400;
     } else if (fiscalCode) {
-      const person = await deps.registry.findPerson(ente.id, fiscalCode);
-      notFound = !person;
-      if (person) {
-        const [{ types }, family] = await Promise.all([
-          typeChoices(deps, ente.id, fiscalCode),
-          deps.registry.findFamily(ente.id, fiscalCode),
-        ]);
-        found = { person, family, types };
-      }
+      found = await typeChoices(deps, ente.id, fiscalCode).catch((error) => {
+        if (error instanceof AppError && error.code === 'SUBJECT_NOT_FOUND') return null;
+        throw error;
+      });
+      notFound = !found;
       await withTenant(deps.db, ente.id, (trx) =>
         recordAudit(trx, {
           enteId: ente.id,
@@ -72,7 +68,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
           action: 'registry.consult',
           targetType: 'person',
           requestId: request.id,
-          content: { fiscalCode, found: Boolean(person), purpose: 'certificate' },
+          content: { fiscalCode, found: !notFound, purpose: 'certificate' },
         }),
       );
     }

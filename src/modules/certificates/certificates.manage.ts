@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
-import type { RegistryPerson } from '../registry/index.ts';
+import { isSelfOrFamily, type RegistryFamily, type RegistryPerson } from '../registry/index.ts';
 import { CERTIFICATE_TYPES, type CertificateType, whyUnavailable } from './certificate-types.ts';
 import * as repo from './certificates.repo.ts';
 import { type CertificatesDeps, subjectData } from './certificates.service.ts';
@@ -50,11 +50,36 @@ export async function typeChoices(
   deps: CertificatesDeps,
   enteId: string,
   fiscalCode: string,
-): Promise<{ person: RegistryPerson; types: TypeChoice[] }> {
+): Promise<{ person: RegistryPerson; family: RegistryFamily | null; types: TypeChoice[] }> {
   const data = await subjectData(deps, enteId, fiscalCode);
   return {
     person: data.person,
+    family: data.family,
     types: CERTIFICATE_TYPES.map((type) => ({ type, unavailable: whyUnavailable(type, data) })),
+  };
+}
+
+/**
+ * The request form for `persona` asked by `requester`, from one read of the registry: the person, their
+ * relationship in the family, the types with their availability, and whether the family has others to
+ * ask for. Null when `persona` is neither the requester nor a member of the requester's family.
+ */
+export async function requestChoice(
+  deps: CertificatesDeps,
+  enteId: string,
+  requester: string,
+  persona: string,
+): Promise<{ subject: SubjectChoice; types: TypeChoice[]; others: boolean } | null> {
+  const found = await deps.registry.findSubject(enteId, persona);
+  if (!found || !isSelfOrFamily(found, requester)) return null;
+  const own = requester.toUpperCase();
+  const self = found.person.fiscalCode === own;
+  const member = found.family?.members.find((m) => m.person.fiscalCode === found.person.fiscalCode);
+  const alive = found.family?.members.filter((m) => !m.person.deathDate || m.person.fiscalCode === own) ?? [];
+  return {
+    subject: { person: found.person, relationship: member?.relationshipLabel ?? null, self },
+    types: CERTIFICATE_TYPES.map((type) => ({ type, unavailable: whyUnavailable(type, found) })),
+    others: alive.length > 1,
   };
 }
 

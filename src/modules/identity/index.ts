@@ -1,6 +1,7 @@
 // The identity module: staff accounts (password + TOTP), sessions pages; citizens' SPID/CIE login
 // arrives here too.
 import type { FastifyInstance } from 'fastify';
+import { TtlCache } from '../../platform/cache.ts';
 import type { AnyDb } from '../../platform/db/database.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import type { CitizenLoginDeps } from './citizen-login.ts';
@@ -32,10 +33,17 @@ export { DEFAULT_ATTRIBUTES, SpidServiceProvider } from './saml/service-provider
 export { createServiceProvider } from './saml/setup.ts';
 export { createSpCertificate } from './saml/sp-certificate.ts';
 
+/** A user's fiscal code never changes (it is the identity SPID and CIE assert): kept a while per process. */
+const fiscalCodes = new TtlCache<{ code: string | null }>(10 * 60_000, 10_000);
+
 /** The fiscal code SPID or CIE gave for a citizen; null for staff, or when the provider gave none. */
 export async function citizenFiscalCode(db: AnyDb, userId: string | undefined): Promise<string | null> {
-  const profile = userId ? await findProfile(db, userId) : undefined;
-  return profile?.kind === 'citizen' ? profile.fiscalNumber : null;
+  if (!userId) return null;
+  const { code } = await fiscalCodes.through(userId, async () => {
+    const profile = await findProfile(db, userId);
+    return { code: profile?.kind === 'citizen' ? profile.fiscalNumber : null };
+  });
+  return code;
 }
 
 export async function identityModule(
