@@ -18,22 +18,21 @@ export interface StoredEvent {
   hash: string;
 }
 
-/** Locks the ente's chain head for this transaction (creating it at the genesis), and returns it. */
+/**
+ * Locks the ente's chain head for this transaction (creating it at the genesis), and returns it, in one
+ * statement: ON CONFLICT DO UPDATE locks the existing row as SELECT … FOR UPDATE would, and its no-op
+ * update returns the head as it is.
+ */
 export async function lockHead(
   q: Q,
   enteId: string,
   genesis: string,
 ): Promise<{ seq: number; hash: string }> {
-  await q
+  return q
     .insertInto('audit_heads')
     .values({ ente_id: enteId, seq: 0, hash: genesis })
-    .onConflict((oc) => oc.column('ente_id').doNothing())
-    .execute();
-  return q
-    .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
-    .where('ente_id', '=', enteId)
-    .forUpdate()
+    .onConflict((oc) => oc.column('ente_id').doUpdateSet((eb) => ({ ente_id: eb.ref('excluded.ente_id') })))
+    .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow();
 }
 
