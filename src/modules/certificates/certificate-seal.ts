@@ -112,9 +112,3 @@ export async function enteSeal(deps: SealDeps, enteId: string): Promise<EnteSeal
 export function forgetEnteSeal(enteId: string): void {
   cache.delete(enteId);
 }
-
-/** Tests: forget cached seals and the test CA (a new database starts empty). */
-export function forgetSeals(): void {
-  cache.clear();
-  testCa = undefined;
-}

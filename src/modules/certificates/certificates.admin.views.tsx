@@ -5,7 +5,7 @@
 // them summarised at the top.
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { CsrfField, ErrorSummary, Field, PostButton } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, Field, FileField, PostButton } from '../../platform/layout/forms.tsx';
 import { EnteFrame } from '../tenancy/index.ts';
 import { MAX_EMBLEM_BYTES } from './certificate-settings.emblem.ts';
 import {
@@ -34,41 +34,6 @@ export interface AdminPageProps {
 
 export const adminBase = (brand: PortalBrand) => `/${brand.slug}/admin/certificati`;
 const problemText = (ctx: PageContext, problem: SettingsProblem) => ctx.t(`certAdmin.error.${problem}`);
-
-function FileField(props: {
-  name: string;
-  label: string;
-  hint: string;
-  accept: string;
-  error?: string | undefined;
-}) {
-  const { name, label, hint, accept, error } = props;
-  return (
-    <div class="form-group mt-4">
-      <label for={name} class="active">
-        {label}
-      </label>
-      <input
-        id={name}
-        name={name}
-        type="file"
-        accept={accept}
-        required
-        class={error ? 'form-control is-invalid' : 'form-control'}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={[`${name}-hint`, error ? `${name}-error` : null].filter(Boolean).join(' ')}
-      />
-      <small id={`${name}-hint`} class="form-text">
-        {hint}
-      </small>
-      {error && (
-        <div class="invalid-feedback d-block" id={`${name}-error`}>
-          {error}
-        </div>
-      )}
-    </div>
-  );
-}
 
 export function CertificatesAdminPage(props: AdminPageProps) {
   const { ctx, brand, csrf, seals, settings, errors } = props;
@@ -106,6 +71,7 @@ export function CertificatesAdminPage(props: AdminPageProps) {
         <form method="post" action={`${base}/sigillo`} enctype="multipart/form-data" novalidate>
           <CsrfField token={csrf} />
           <FileField
+            required
             name="p12"
             label={t('certAdmin.seal.file')}
             hint={t('certAdmin.seal.file.hint', { kb: kib(MAX_P12_BYTES) })}
@@ -202,6 +168,7 @@ export function CertificatesAdminPage(props: AdminPageProps) {
         <form method="post" action={`${base}/stemma`} enctype="multipart/form-data" novalidate>
           <CsrfField token={csrf} />
           <FileField
+            required
             name="emblem"
             label={t('certAdmin.emblem.file')}
             hint={t('certAdmin.emblem.file.hint', { kb: kib(MAX_EMBLEM_BYTES) })}

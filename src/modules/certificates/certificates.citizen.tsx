@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../platform/auth/policy.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
+import { sendPdf } from '../../platform/http/download.ts';
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { sendPage } from '../../platform/layout/Layout.tsx';
@@ -36,11 +37,7 @@ const FIELD_OF: Record<string, keyof FormErrors> = { type: 'tipo', exemptionCode
 
 /** Sends the PDF as issued; the file name carries the number. */
 export const sendCertificatePdf = (reply: FastifyReply, row: repo.CertificateRow) =>
-  reply
-    .header('content-type', 'application/pdf')
-    .header('content-disposition', `attachment; filename="${row.number}.pdf"`)
-    .header('cache-control', 'private, no-store')
-    .send(row.pdf);
+  sendPdf(reply, row.pdf!, `${row.number}.pdf`);
 
 export function citizenCertificatePages(
   app: FastifyInstance,

@@ -5,7 +5,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PageContext } from '../../platform/layout/context.ts';
-import { CsrfField, ErrorSummary } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
 import { CERTIFICATE_TYPE_INFO } from './certificate-types.ts';
 import type { CertificatesDeps } from './certificates.service.ts';
@@ -131,31 +131,14 @@ export function VerifyFormPage(props: {
             <ErrorSummary title={t('certVerify.errors')} errors={fileErrors} />
             <form method="post" action={BASE} enctype="multipart/form-data" novalidate>
               <CsrfField token={csrf} />
-              <div class="form-group mt-4">
-                <label for="file" class="active">
-                  {t('certVerify.file')}
-                </label>
-                <input
-                  id="file"
-                  name="file"
-                  type="file"
-                  accept="application/pdf,.pdf"
-                  required
-                  class={errors.file ? 'form-control is-invalid' : 'form-control'}
-                  aria-invalid={errors.file ? 'true' : undefined}
-                  aria-describedby={['file-hint', errors.file ? 'file-error' : null]
-                    .filter(Boolean)
-                    .join(' ')}
-                />
-                <small id="file-hint" class="form-text">
-                  {t('certVerify.file.hint', { mb: MB })}
-                </small>
-                {errors.file && (
-                  <div class="invalid-feedback d-block" id="file-error">
-                    {errors.file}
-                  </div>
-                )}
-              </div>
+              <FileField
+                name="file"
+                label={t('certVerify.file')}
+                hint={t('certVerify.file.hint', { mb: MB })}
+                accept="application/pdf,.pdf"
+                error={errors.file}
+                required
+              />
               <button type="submit" class="btn btn-primary mt-2">
                 {t('certVerify.upload')}
               </button>

@@ -66,15 +66,6 @@ export async function insertCertificate(trx: AnyDb, row: CertificatesTables['cer
   await q(trx).insertInto('certificates').values(row).execute();
 }
 
-export async function setPosition(trx: AnyDb, enteId: string, id: string, positionId: string): Promise<void> {
-  await q(trx)
-    .updateTable('certificates')
-    .set({ payment_position_id: positionId })
-    .where('ente_id', '=', enteId)
-    .where('id', '=', id)
-    .execute();
-}
-
 /** Whether the ente already recorded this marca da bollo on a certificate. */
 export async function markUsed(db: AnyDb, enteId: string, mark: string): Promise<boolean> {
   const row = await q(db)

@@ -30,8 +30,6 @@ export interface CertificatesDeps extends SealDeps {
   registry: RegistrySource;
   /** The platform's public address: the QR code points at `${publicUrl}/verifica/<number>?c=…`. */
   publicUrl: string;
-  /** The ente's coat of arms (PNG or JPEG) in place of the one uploaded on /{slug}/admin/certificati. */
-  emblemPng?: (enteId: string) => Promise<Buffer | undefined>;
 }
 
 export type Requester =
@@ -147,14 +145,13 @@ async function render(
   paidNotice?: string,
 ): Promise<Buffer> {
   const { enteName, settings } = await issuingContext(deps.db, row.ente_id);
-  const emblemPng = (await deps.emblemPng?.(row.ente_id)) ?? settings.emblem?.bytes;
   return sealedCertificatePdf(
     {
       type: row.type,
       number: row.number,
       issuedAt,
       subject,
-      ente: { name: enteName, emblemPng },
+      ente: { name: enteName, emblemPng: settings.emblem?.bytes },
       stampDutyLine: stampDutyLine(row, paidNotice, settings.stampAuthorisation),
       verificationUrl: verificationUrl(deps.publicUrl, row.number, row.verification_code),
       test: seal.test,

@@ -4,6 +4,7 @@
 import type { FastifyReply } from 'fastify';
 import type { AnyDb } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
+import { sendPdf } from '../../platform/http/download.ts';
 import type { PortalBrand } from '../../platform/layout/context.ts';
 import { renderPaymentNotice } from './notice-pdf.ts';
 import { mainOption } from './payments.present.ts';
@@ -80,13 +81,6 @@ export async function receiptPdf(
     receiptId: receipt.receiptId,
   });
 }
-
-export const sendPdf = (reply: FastifyReply, pdf: Buffer, fileName: string) =>
-  reply
-    .type('application/pdf')
-    .header('content-disposition', `attachment; filename="${fileName}"`)
-    .header('cache-control', 'no-store')
-    .send(pdf);
 
 /** Answers with the position's payment notice (404 once cancelled, or while pagoPA is not configured). */
 export async function sendNotice(

@@ -2,7 +2,7 @@
 // import's progress (no automatic refresh: a link reloads it) with its rows in error.
 import type { Translate } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { CsrfField } from '../../platform/layout/forms.tsx';
+import { CsrfField, FileField } from '../../platform/layout/forms.tsx';
 import type { ImportSummary, RowError } from './import.repo.ts';
 import type { RowIssue } from './import-rows.ts';
 import { BackofficeFrame, backofficeBase } from './payments.backoffice-frame.tsx';
@@ -44,28 +44,17 @@ export function ImportsPage(props: {
       )}
       <form method="post" action={base} enctype="multipart/form-data" novalidate>
         <CsrfField token={props.csrf} />
-        <div class="mt-4">
-          <label for="file" class="form-label">
-            {t('payments.import.file')}
-          </label>
-          <input
-            id="file"
-            name="file"
-            type="file"
-            accept=".csv,text/csv"
-            class={error ? 'form-control is-invalid' : 'form-control'}
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? 'file-error file-hint' : 'file-hint'}
-          />
-          <div id="file-hint" class="form-text">
-            {t('payments.import.hint')} <a href={`${base}/modello.csv`}>{t('payments.import.template')}</a>
-          </div>
-          {error && (
-            <div class="invalid-feedback d-block" id="file-error">
-              {error}
-            </div>
-          )}
-        </div>
+        <FileField
+          name="file"
+          label={t('payments.import.file')}
+          hint={
+            <>
+              {t('payments.import.hint')} <a href={`${base}/modello.csv`}>{t('payments.import.template')}</a>
+            </>
+          }
+          accept=".csv,text/csv"
+          error={error}
+        />
         <button type="submit" class="btn btn-primary mt-4">
           {t('payments.import.upload')}
         </button>

@@ -2,7 +2,7 @@
 // automatic refresh: a link reloads it, as for the payments import) with its records in error.
 import { formatNumber, type Lang, type MessageKey, type Translate } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { CsrfField, ErrorSummary } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
 import { RegistryFrame, registryBase } from './registry.backoffice-frame.tsx';
 import { issueText, keyText } from './registry-import.report.ts';
 import type { ImportSummary, RowError } from './registry-import.ts';
@@ -50,28 +50,17 @@ export function ImportsPage(props: {
       <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'file', message: error }] : []} />
       <form method="post" action={base} enctype="multipart/form-data" novalidate>
         <CsrfField token={props.csrf} />
-        <div class="mt-4">
-          <label for="file" class="form-label">
-            {t('registry.import.file')}
-          </label>
-          <input
-            id="file"
-            name="file"
-            type="file"
-            accept=".csv,.json,text/csv,application/json"
-            class={error ? 'form-control is-invalid' : 'form-control'}
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? 'file-error file-hint' : 'file-hint'}
-          />
-          <div id="file-hint" class="form-text">
-            {t('registry.import.hint')} <a href={`${base}/modello.csv`}>{t('registry.import.template')}</a>
-          </div>
-          {error && (
-            <div class="invalid-feedback d-block" id="file-error">
-              {error}
-            </div>
-          )}
-        </div>
+        <FileField
+          name="file"
+          label={t('registry.import.file')}
+          hint={
+            <>
+              {t('registry.import.hint')} <a href={`${base}/modello.csv`}>{t('registry.import.template')}</a>
+            </>
+          }
+          accept=".csv,.json,text/csv,application/json"
+          error={error}
+        />
         <button type="submit" class="btn btn-primary mt-4">
           {t('registry.import.upload')}
         </button>

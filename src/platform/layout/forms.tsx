@@ -1,5 +1,7 @@
 // Form pieces shared by every page: a labelled field with its error next to it (aria-invalid and
-// aria-describedby), an error summary linking to the fields, and the hidden CSRF token.
+// aria-describedby), a file field with its hint, an error summary linking to the fields, and the hidden
+// CSRF token.
+import type { ComponentChildren } from 'preact';
 
 export interface FieldProps {
   name: string;
@@ -42,6 +44,43 @@ export function Field({
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${name}-error` : undefined}
       />
+      {error && (
+        <div class="invalid-feedback d-block" id={`${name}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A file to upload (the form is multipart), with its hint and, when refused, the reason next to it. */
+export function FileField(props: {
+  name: string;
+  label: string;
+  hint: ComponentChildren;
+  accept: string;
+  error?: string | null | undefined;
+  required?: boolean;
+}) {
+  const { name, label, accept, error } = props;
+  return (
+    <div class="form-group mt-4">
+      <label for={name} class="active">
+        {label}
+      </label>
+      <input
+        id={name}
+        name={name}
+        type="file"
+        accept={accept}
+        required={props.required}
+        class={error ? 'form-control is-invalid' : 'form-control'}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={error ? `${name}-error ${name}-hint` : `${name}-hint`}
+      />
+      <small id={`${name}-hint`} class="form-text">
+        {props.hint}
+      </small>
       {error && (
         <div class="invalid-feedback d-block" id={`${name}-error`}>
           {error}

@@ -134,8 +134,3 @@ export function cadesSigner(key: KeyObject, chain: X509Certificate[]): CadesSign
   // Everything but the signature value has a fixed length: one signature measures them all.
   return { sign: signOver, maxLength: signOver(Buffer.alloc(0)).length + LENGTH_MARGIN };
 }
-
-/** The DER ContentInfo of a detached CMS SignedData over `content`. chain[0] is the signer. */
-export function cadesDetached(content: Buffer, key: KeyObject, chain: X509Certificate[]): Buffer {
-  return cadesSigner(key, chain).sign(content);
-}
