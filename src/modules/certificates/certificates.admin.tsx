@@ -2,10 +2,10 @@
 // its ente admin or an admin of its SAD): the page, the seal upload (multipart: a PKCS#12 and its
 // passphrase), the stamp-duty authorisation, the coat of arms (multipart upload, removal, and the image
 // itself for the page). A refused upload answers 400 with the page and its field errors; nothing is kept.
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../platform/auth/policy.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { uploadedFile, uploadForms } from '../../platform/http/uploads.ts';
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import { sendPage } from '../../platform/layout/Layout.tsx';
 import { type EnteDirectory, type EnteWithSad, enteScope } from '../tenancy/index.ts';
@@ -38,11 +38,6 @@ const NOTICES: Record<string, MessageKey> = {
   bollo: 'certAdmin.saved.stamp',
   stemma: 'certAdmin.saved.emblem',
 };
-
-interface UploadedFile {
-  bytes: Buffer;
-  truncated: boolean;
-}
 
 const errorsOf = (issues: Issue[]): AdminErrors =>
   Object.fromEntries(issues.map((issue) => [issue.field, issue.problem]));
@@ -121,28 +116,11 @@ export async function certificatesAdminPages(app: FastifyInstance, deps: Certifi
     return done(reply, found, 'stemma');
   });
 
-  // The multipart parser only for the two uploads: each file is read into memory up to one byte past
-  // the larger limit (a longer one is refused as too large), then the platform's CSRF check finds the
-  // token among the fields, as for any form.
-  await app.register(async (upload) => {
-    // Who may upload is settled before the body is read: nobody else makes the server buffer a file.
-    upload.addHook('onRequest', async (request) => {
-      await scope(request);
-    });
-    await upload.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_EMBLEM_BYTES + 1, files: 1, fields: 3, parts: 4, fieldSize: 1000 },
-      async onFile(part) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of part.file) chunks.push(chunk as Buffer);
-        const value: UploadedFile = { bytes: Buffer.concat(chunks), truncated: part.file.truncated };
-        (part as unknown as { value: UploadedFile }).value = value;
-      },
-    });
+  // Files are kept up to one byte past the larger limit (the coat of arms'): a longer one is too large.
+  await uploadForms(app, { maxFileBytes: MAX_EMBLEM_BYTES + 1, fields: 3, guard: scope }, (upload) => {
     const fileOf = (request: FastifyRequest, name: string): Buffer | null => {
-      const file = ((request.body ?? {}) as Record<string, unknown>)[name] as UploadedFile | undefined;
-      if (!file || typeof file !== 'object' || !Buffer.isBuffer(file.bytes)) return null;
+      const file = uploadedFile(request, name);
+      if (!file) return null;
       // A truncated file is over every limit: let the size rule refuse it.
       return file.truncated ? Buffer.alloc(MAX_EMBLEM_BYTES + 1) : file.bytes;
     };

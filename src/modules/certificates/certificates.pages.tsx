@@ -2,8 +2,8 @@
 // number and verification code and a PDF upload (multipart, one file of at most 5 MiB, CSRF token in
 // the form), /verifica/<number>?c=<code> (the QR code's target), and the outcome: "valido" with the
 // essential data (type, issue date and time, comune, the holder's name), or "non valido" with the reason.
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { uploadedFile, uploadForms } from '../../platform/http/uploads.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
@@ -22,11 +22,6 @@ import {
 
 const BASE = '/verifica';
 const MB = MAX_VERIFY_BYTES / 1024 / 1024;
-
-interface UploadedFile {
-  bytes: Buffer;
-  truncated: boolean;
-}
 
 type FormErrors = Partial<Record<'numero' | 'codice' | 'file', string>>;
 
@@ -272,27 +267,13 @@ export async function certificatesPages(
     return showVerdict(request, reply, verdict, !verdict.valid && verdict.reason === 'unknown' ? 404 : 200);
   });
 
-  // The multipart parser only for the upload: the file is read into memory up to its limit, then the
-  // platform's CSRF check finds the token among the fields, as for any form.
-  await app.register(async (upload) => {
-    await upload.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_VERIFY_BYTES, files: 1, fields: 2, parts: 3, fieldSize: 1000 },
-      async onFile(part) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of part.file) chunks.push(chunk as Buffer);
-        const value: UploadedFile = { bytes: Buffer.concat(chunks), truncated: part.file.truncated };
-        (part as unknown as { value: UploadedFile }).value = value;
-      },
-    });
+  await uploadForms(app, { maxFileBytes: MAX_VERIFY_BYTES, fields: 2 }, (upload) => {
     upload.post(BASE, hide, async (request, reply) => {
       const ctx = request.pageContext();
-      const file = ((request.body ?? {}) as { file?: unknown }).file as UploadedFile | undefined;
+      const file = uploadedFile(request, 'file');
       const again = (message: string) =>
         showForm(reply, { ctx, csrf: reply.generateCsrf(), errors: { file: message } });
-      if (!file || typeof file !== 'object' || !Buffer.isBuffer(file.bytes) || file.bytes.length === 0)
-        return again(ctx.t('certVerify.error.noFile'));
+      if (!file || file.bytes.length === 0) return again(ctx.t('certVerify.error.noFile'));
       if (file.truncated) return again(ctx.t('certVerify.error.tooLarge', { mb: MB }));
       const verdict = await verifyByPdf(verification, file.bytes);
       // A file that is no sealed PDF at all is bad input (400); a sealed one that fails is an answer.

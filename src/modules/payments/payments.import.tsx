@@ -1,11 +1,11 @@
 // The CSV import of debt positions, /{slug}/backoffice/pagamenti/importazioni (format in
 // docs/payments-import.md): the upload (multipart, one file of at most 2 MiB, CSRF token in the form),
 // the progress page of an import, its per-row error report as CSV, and a template file.
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { csvDocument, sendCsv } from '../../platform/http/csv.ts';
+import { uploadedFile, uploadForms } from '../../platform/http/uploads.ts';
 import type { Translate } from '../../platform/i18n/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { JobWorker } from '../../platform/jobs/jobs.ts';
@@ -23,12 +23,6 @@ import { MAX_IMPORT_BYTES } from './import-file.ts';
 import { sendPage } from './payments.admin-frame.tsx';
 import { backofficeScope } from './payments.backoffice-frame.tsx';
 import { ImportPage, ImportsPage, importsBase, issueText } from './payments.import.views.tsx';
-
-interface UploadedFile {
-  filename: string;
-  bytes: Buffer;
-  truncated: boolean;
-}
 
 const TEMPLATE = csvDocument(
   ['iupd', 'codice_fiscale', 'nominativo', 'email', 'voce', 'descrizione', 'importo', 'scadenza', 'rata'],
@@ -129,33 +123,12 @@ export async function importBackofficePages(
     return sendCsv(reply, TEMPLATE, 'modello-importazione-pagamenti.csv');
   });
 
-  // The multipart parser only for the upload: the file is read into memory up to its limit, then the
-  // CSRF check (a preHandler of the platform) finds the token among the fields, as for any form.
-  await app.register(async (upload) => {
-    // Who may upload is settled before the body is read: nobody else makes the server buffer a file.
-    upload.addHook('onRequest', async (request) => {
-      await scope(request);
-    });
-    await upload.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1000 },
-      async onFile(part) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of part.file) chunks.push(chunk as Buffer);
-        const value: UploadedFile = {
-          filename: part.filename,
-          bytes: Buffer.concat(chunks),
-          truncated: part.file.truncated,
-        };
-        (part as unknown as { value: UploadedFile }).value = value;
-      },
-    });
+  await uploadForms(app, { maxFileBytes: MAX_IMPORT_BYTES, fields: 4, guard: scope }, (upload) => {
     upload.post('/:slug/backoffice/pagamenti/importazioni', hide, async (request, reply) => {
       const found = await scope(request);
-      const file = ((request.body ?? {}) as { file?: unknown }).file as UploadedFile | undefined;
+      const file = uploadedFile(request, 'file');
       const t = request.t;
-      if (!file || typeof file !== 'object' || !Buffer.isBuffer(file.bytes) || file.bytes.length === 0) {
+      if (!file || file.bytes.length === 0) {
         return showForm(request, reply, found.ente.id, problemText(t, { kind: 'noFile' }));
       }
       if (file.truncated) {

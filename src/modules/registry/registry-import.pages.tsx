@@ -3,11 +3,11 @@
 // per-record error report as CSV, and a template file. Policy registry.operate: the ente admin and the
 // operators of the "anagrafe" area.
 
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
 import { csvDocument } from '../../platform/http/csv.ts';
+import { uploadedFile, uploadForms } from '../../platform/http/uploads.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { JobWorker } from '../../platform/jobs/jobs.ts';
 import { sendPage } from '../../platform/layout/Layout.tsx';
@@ -25,12 +25,6 @@ import {
 import { ERRORS_ON_PAGE, ImportPage, ImportsPage, importsBase } from './registry-import.views.tsx';
 import { recordsCsv, TEMPLATE_RECORDS } from './registry-import-csv.ts';
 import { type FileProblem, MAX_IMPORT_BYTES } from './registry-import-file.ts';
-
-interface UploadedFile {
-  filename: string;
-  bytes: Buffer;
-  truncated: boolean;
-}
 
 const BASE = '/:slug/backoffice/anagrafe/importazioni';
 const TEMPLATE = recordsCsv(TEMPLATE_RECORDS);
@@ -85,35 +79,14 @@ export async function registryImportPages(
     return sendCsv(reply, TEMPLATE, 'modello-importazione-anagrafe.csv');
   });
 
-  // The multipart parser only for the upload: the file is read into memory up to its limit, then the
-  // CSRF check (a preHandler of the platform) finds the token among the fields, as for any form.
-  await app.register(async (upload) => {
-    // Who may upload is settled before the body is read: nobody else makes the server buffer a file.
-    upload.addHook('onRequest', async (request) => {
-      await scope(request);
-    });
-    await upload.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1000 },
-      async onFile(part) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of part.file) chunks.push(chunk as Buffer);
-        const value: UploadedFile = {
-          filename: part.filename,
-          bytes: Buffer.concat(chunks),
-          truncated: part.file.truncated,
-        };
-        (part as unknown as { value: UploadedFile }).value = value;
-      },
-    });
+  await uploadForms(app, { maxFileBytes: MAX_IMPORT_BYTES, fields: 4, guard: scope }, (upload) => {
     upload.post(BASE, hide, async (request, reply) => {
       const found = await scope(request);
-      const file = ((request.body ?? {}) as { file?: unknown }).file as UploadedFile | undefined;
+      const file = uploadedFile(request, 'file');
       const t = request.t;
       const refuse = (problem: FileProblem | { kind: 'noFile' }) =>
         showForm(request, reply, found.ente.id, problemText(t, problem));
-      if (!file || typeof file !== 'object' || !Buffer.isBuffer(file.bytes) || file.bytes.length === 0) {
+      if (!file || file.bytes.length === 0) {
         return refuse({ kind: 'noFile' });
       }
       if (file.truncated) return refuse({ kind: 'tooLarge', maxBytes: MAX_IMPORT_BYTES });
