@@ -1,9 +1,10 @@
 // All SQL of the population registry. Every query is filtered by ente_id (first wall); callers run it in
 // the ente's tenant transaction (second wall, row-level security). Bulk inserts send each batch as one
 // JSON parameter expanded by json_populate_recordset: no parameter limit, one round trip per table.
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { AnyDb, Db } from '../../platform/db/database.ts';
 import type {
+  CitizenshipRow,
   CohabitationRow,
   FamilyBundle,
   FamilyRow,
@@ -56,52 +57,94 @@ function selectPersons(db: AnyDb, enteId: string) {
     .where('ente_id', '=', enteId);
 }
 
-export async function findPersonByFiscalCode(
+type Row<T> = Omit<T, 'ente_id'>;
+
+/** Everything the registry holds about one person, as rows (see findSubjectRows). */
+export interface SubjectRows {
+  subjectId: string;
+  family: Row<FamilyRow> | null;
+  /** The family's members in the order of the family sheet. */
+  members: Row<MemberRow>[];
+  /** The most recent first. */
+  unions: Row<UnionRow>[];
+  cohabitations: Row<CohabitationRow>[];
+  /** The person, the family's members and the partners of unions and contracts. */
+  persons: PersonColumns[];
+  citizenships: Row<CitizenshipRow>[];
+}
+
+/**
+ * One person by fiscal code with their family and its members, their marriages or civil unions and
+ * cohabitation contracts, and every person these name with their citizenships: one statement (this is
+ * read for each certificate and each request form). Undefined when the person is not registered.
+ */
+export async function findSubjectRows(
   db: AnyDb,
   enteId: string,
   fiscalCode: string,
-): Promise<PersonColumns | undefined> {
-  return selectPersons(db, enteId).where('fiscal_code', '=', fiscalCode).executeTakeFirst();
+): Promise<SubjectRows | undefined> {
+  const subjectId = sql<string>`(select id from subject)`;
+  const familyId = sql<string>`(select family_id from membership)`;
+  const withSubject = (w: ExpressionBuilder<RegistryTables, 'registry_unions' | 'registry_cohabitations'>) =>
+    w.or([w('party1_id', '=', subjectId), w('party2_id', '=', subjectId)]);
+  const named = sql<string>`(select id from subject union select person_id from members
+    union select party1_id from unions union select party2_id from unions
+    union select party1_id from cohabitations union select party2_id from cohabitations)`;
+  const subject = q(db)
+    .selectFrom('registry_persons')
+    .select('id')
+    .where('ente_id', '=', enteId)
+    .where('fiscal_code', '=', fiscalCode);
+  const membership = q(db)
+    .selectFrom('registry_family_members')
+    .select('family_id')
+    .where('ente_id', '=', enteId)
+    .where('person_id', '=', subjectId);
+  const { rows } = await sql<{ [K in keyof SubjectRows]: SubjectRows[K] | null }>`with
+    subject as ${subject},
+    membership as ${membership},
+    family as ${selectFamilies(db, enteId).where('id', '=', familyId)},
+    members as ${selectMembers(db, enteId).where('family_id', '=', familyId)},
+    unions as ${selectUnions(db, enteId).where(withSubject)},
+    cohabitations as ${selectCohabitations(db, enteId).where(withSubject)},
+    persons as ${selectPersons(db, enteId).where('id', 'in', named)},
+    citizenships as ${selectCitizenships(db, enteId).where('person_id', 'in', sql<string>`(select id from persons)`)}
+    select (select id from subject) as "subjectId",
+      (select row_to_json(f) from family f) as family,
+      (select json_agg(m order by m.member_order) from members m) as members,
+      (select json_agg(u order by u.celebrated_on desc) from unions u) as unions,
+      (select json_agg(c order by c.signed_on desc) from cohabitations c) as cohabitations,
+      (select json_agg(p) from persons p) as persons,
+      (select json_agg(c order by c.person_id, c.state_code) from citizenships c) as citizenships`.execute(
+    db,
+  );
+  const row = rows[0];
+  if (!row?.subjectId) return undefined;
+  return {
+    subjectId: row.subjectId,
+    family: row.family,
+    members: row.members ?? [],
+    unions: row.unions ?? [],
+    cohabitations: row.cohabitations ?? [],
+    persons: row.persons ?? [],
+    citizenships: row.citizenships ?? [],
+  };
 }
 
-export async function findPersonsByIds(db: AnyDb, enteId: string, ids: string[]): Promise<PersonColumns[]> {
-  if (ids.length === 0) return [];
-  return selectPersons(db, enteId).where('id', 'in', ids).execute();
+function selectCitizenships(db: AnyDb, enteId: string) {
+  return q(db)
+    .selectFrom('registry_citizenships')
+    .select(['person_id', 'state_code', 'state_name', sql<string | null>`since::text`.as('since')])
+    .where('ente_id', '=', enteId);
 }
 
 export async function citizenshipsOf(db: AnyDb, enteId: string, personIds: string[]) {
   if (personIds.length === 0) return [];
-  return q(db)
-    .selectFrom('registry_citizenships')
-    .select(['person_id', 'state_code', 'state_name', sql<string | null>`since::text`.as('since')])
-    .where('ente_id', '=', enteId)
+  return selectCitizenships(db, enteId)
     .where('person_id', 'in', personIds)
     .orderBy('person_id')
     .orderBy('state_code')
     .execute();
-}
-
-/** The family the person belongs to, and all its members in the order of the family sheet. */
-export async function findFamilyOf(
-  db: AnyDb,
-  enteId: string,
-  personId: string,
-): Promise<{ family: Omit<FamilyRow, 'ente_id'>; members: Omit<MemberRow, 'ente_id'>[] } | undefined> {
-  const membership = await q(db)
-    .selectFrom('registry_family_members')
-    .select('family_id')
-    .where('ente_id', '=', enteId)
-    .where('person_id', '=', personId)
-    .executeTakeFirst();
-  if (!membership) return undefined;
-  const family = await selectFamilies(db, enteId)
-    .where('id', '=', membership.family_id)
-    .executeTakeFirstOrThrow();
-  const members = await selectMembers(db, enteId)
-    .where('family_id', '=', family.id)
-    .orderBy('member_order')
-    .execute();
-  return { family, members };
 }
 
 function selectFamilies(db: AnyDb, enteId: string) {
@@ -135,17 +178,6 @@ function selectMembers(db: AnyDb, enteId: string) {
     .where('ente_id', '=', enteId);
 }
 
-export async function unionsOf(
-  db: AnyDb,
-  enteId: string,
-  personId: string,
-): Promise<Omit<UnionRow, 'ente_id'>[]> {
-  return selectUnions(db, enteId)
-    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
-    .orderBy('celebrated_on', 'desc')
-    .execute();
-}
-
 function selectUnions(db: AnyDb, enteId: string) {
   return q(db)
     .selectFrom('registry_unions')
@@ -161,17 +193,6 @@ function selectUnions(db: AnyDb, enteId: string) {
       'end_reason',
     ])
     .where('ente_id', '=', enteId);
-}
-
-export async function cohabitationsOf(
-  db: AnyDb,
-  enteId: string,
-  personId: string,
-): Promise<Omit<CohabitationRow, 'ente_id'>[]> {
-  return selectCohabitations(db, enteId)
-    .where((w) => w.or([w('party1_id', '=', personId), w('party2_id', '=', personId)]))
-    .orderBy('signed_on', 'desc')
-    .execute();
 }
 
 function selectCohabitations(db: AnyDb, enteId: string) {

@@ -31,15 +31,11 @@ export interface RegistrySubject {
   cohabitations: RegistryCohabitation[];
 }
 
-type PersonColumns = NonNullable<Awaited<ReturnType<typeof repo.findPersonByFiscalCode>>>;
+type Rows = repo.SubjectRows;
+type Partner = RegistryUnion['partner'];
 
-async function toPersons(db: AnyDb, enteId: string, rows: PersonColumns[]): Promise<RegistryPerson[]> {
-  const citizenships = await repo.citizenshipsOf(
-    db,
-    enteId,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => ({
+function toPerson(r: Rows['persons'][number], citizenships: Rows['citizenships']): RegistryPerson {
+  return {
     id: r.id,
     fiscalCode: r.fiscal_code,
     surname: r.surname,
@@ -55,34 +51,12 @@ async function toPersons(db: AnyDb, enteId: string, rows: PersonColumns[]): Prom
     civilStatus: r.civil_status,
     deathDate: r.death_date,
     aire: r.aire,
-  }));
+  };
 }
 
-const partnerOf = (personId: string, row: { party1_id: string; party2_id: string }) =>
-  row.party1_id === personId ? row.party2_id : row.party1_id;
-
-async function partners(db: AnyDb, enteId: string, ids: string[]) {
-  const rows = await repo.findPersonsByIds(db, enteId, ids);
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      { id: r.id, fiscalCode: r.fiscal_code, surname: r.surname, givenName: r.given_name },
-    ]),
-  );
-}
-
-type PersonRow = PersonColumns;
-
-async function familyIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<RegistryFamily | null> {
-  const found = await repo.findFamilyOf(trx, enteId, row.id);
-  if (!found) return null;
-  const rows = await repo.findPersonsByIds(
-    trx,
-    enteId,
-    found.members.map((m) => m.person_id),
-  );
-  const people = new Map((await toPersons(trx, enteId, rows)).map((p) => [p.id, p]));
-  const f = found.family;
+function toFamily(rows: Rows, people: Map<string, RegistryPerson>): RegistryFamily | null {
+  const f = rows.family;
+  if (!f) return null;
   return {
     id: f.id,
     familyCode: f.family_code,
@@ -95,7 +69,7 @@ async function familyIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<Reg
       country: f.country_code ? { code: f.country_code, name: f.country_name! } : null,
     },
     establishedOn: f.established_on,
-    members: found.members.map((m) => ({
+    members: rows.members.map((m) => ({
       person: people.get(m.person_id)!,
       relationship: m.relationship_code,
       relationshipLabel: RELATIONSHIP[m.relationship_code],
@@ -103,69 +77,51 @@ async function familyIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<Reg
   };
 }
 
-async function unionsIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<RegistryUnion[]> {
-  const unions = await repo.unionsOf(trx, enteId, row.id);
-  const who = await partners(
-    trx,
-    enteId,
-    unions.map((u) => partnerOf(row.id, u)),
-  );
-  return unions.map((u) => ({
-    id: u.id,
-    kind: u.kind,
-    partner: who.get(partnerOf(row.id, u))!,
-    celebratedOn: u.celebrated_on,
-    place: { code: u.place_code, name: u.place_name },
-    endedOn: u.ended_on,
-    endReason: u.end_reason,
-  }));
-}
-
-async function cohabitationsIn(trx: AnyDb, enteId: string, row: PersonRow): Promise<RegistryCohabitation[]> {
-  const contracts = await repo.cohabitationsOf(trx, enteId, row.id);
-  const who = await partners(
-    trx,
-    enteId,
-    contracts.map((c) => partnerOf(row.id, c)),
-  );
-  return contracts.map((c) => ({
-    id: c.id,
-    partner: who.get(partnerOf(row.id, c))!,
-    signedOn: c.signed_on,
-    registeredOn: c.registered_on,
-    endedOn: c.ended_on,
-  }));
+/** The registry's rows about a person as the domain shapes, or null when not registered. */
+function toSubject(rows: Rows | undefined): RegistrySubject | null {
+  if (!rows) return null;
+  const people = new Map(rows.persons.map((r) => [r.id, toPerson(r, rows.citizenships)]));
+  const id = rows.subjectId;
+  const partner = (row: { party1_id: string; party2_id: string }): Partner => {
+    const p = people.get(row.party1_id === id ? row.party2_id : row.party1_id)!;
+    return { id: p.id, fiscalCode: p.fiscalCode, surname: p.surname, givenName: p.givenName };
+  };
+  return {
+    person: people.get(id)!,
+    family: toFamily(rows, people),
+    unions: rows.unions.map((u) => ({
+      id: u.id,
+      kind: u.kind,
+      partner: partner(u),
+      celebratedOn: u.celebrated_on,
+      place: { code: u.place_code, name: u.place_name },
+      endedOn: u.ended_on,
+      endReason: u.end_reason,
+    })),
+    cohabitations: rows.cohabitations.map((c) => ({
+      id: c.id,
+      partner: partner(c),
+      signedOn: c.signed_on,
+      registeredOn: c.registered_on,
+      endedOn: c.ended_on,
+    })),
+  };
 }
 
 /** The registry held by this installation, read under the ente's row-level security. */
 export function localRegistry(db: AnyDb): RegistrySource {
-  /** Reads what `read` needs about the person in one tenant transaction; `none` when not registered. */
-  const about = <T>(
-    enteId: string,
-    fiscalCode: string,
-    none: T,
-    read: (trx: AnyDb, row: PersonRow) => Promise<T>,
-  ) =>
-    withTenant(db, enteId, async (trx) => {
-      const row = await repo.findPersonByFiscalCode(trx, enteId, fiscalCode.toUpperCase());
-      return row ? read(trx, row) : none;
-    });
+  // Each question reads the whole subject: one statement, whatever part of it is asked for.
+  const findSubject = (enteId: string, fiscalCode: string) =>
+    withTenant(db, enteId, async (trx) =>
+      toSubject(await repo.findSubjectRows(trx, enteId, fiscalCode.toUpperCase())),
+    );
   return {
-    findPerson: (enteId, fiscalCode) =>
-      about(enteId, fiscalCode, null, async (trx, row) => (await toPersons(trx, enteId, [row]))[0]!),
-    findFamily: (enteId, fiscalCode) =>
-      about(enteId, fiscalCode, null, (trx, row) => familyIn(trx, enteId, row)),
-    findUnions: (enteId, fiscalCode) =>
-      about(enteId, fiscalCode, [], (trx, row) => unionsIn(trx, enteId, row)),
-    findCohabitations: (enteId, fiscalCode) =>
-      about(enteId, fiscalCode, [], (trx, row) => cohabitationsIn(trx, enteId, row)),
-    findSubject: (enteId, fiscalCode) =>
-      about(enteId, fiscalCode, null, async (trx, row) => ({
-        person: (await toPersons(trx, enteId, [row]))[0]!,
-        family: await familyIn(trx, enteId, row),
-        unions: await unionsIn(trx, enteId, row),
-        cohabitations: await cohabitationsIn(trx, enteId, row),
-      })),
+    findSubject,
+    findPerson: async (enteId, fiscalCode) => (await findSubject(enteId, fiscalCode))?.person ?? null,
+    findFamily: async (enteId, fiscalCode) => (await findSubject(enteId, fiscalCode))?.family ?? null,
+    findUnions: async (enteId, fiscalCode) => (await findSubject(enteId, fiscalCode))?.unions ?? [],
+    findCohabitations: async (enteId, fiscalCode) =>
+      (await findSubject(enteId, fiscalCode))?.cohabitations ?? [],
   };
 }
 

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { pglitePool } from './pglite-pool.ts';
+import { PreparingClient } from './prepared.ts';
 import type { PlatformTables } from './tables.ts';
 
 // int8 (bigint) as JS number: counters and sequences here stay far below 2^53.
@@ -38,7 +39,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    Client: PreparingClient,
+  });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   try {
