@@ -22,7 +22,7 @@ export interface SealChange {
   keyUsage?: number;
   /** A new RSA key of this size. */
   rsaBits?: number;
-  /** A new EC key on this curve (Node's name, e.g. prime256v1): a certificate only, no PKCS#12. */
+  /** A new EC key on this curve (Node's name, e.g. prime256v1). */
   ecCurve?: string;
 }
 
@@ -78,7 +78,7 @@ export function reissued(
   return { key, certPem: pem(Buffer.from(AsnConvert.serialize(certificate))) };
 }
 
-/** The same as a PKCS#12 (RSA keys only: forge writes no other). */
+/** The same as a PKCS#12. */
 export function variantSeal(
   ca: TestCa,
   base: { p12: Buffer; certPem: string },
@@ -86,8 +86,7 @@ export function variantSeal(
   change: SealChange,
 ): { p12: Buffer; certPem: string } {
   const { key, certPem } = reissued(ca, base, passphrase, change);
-  const keyPem = key.export({ type: 'pkcs1', format: 'pem' }) as string;
-  return { p12: writePkcs12(keyPem, [certPem, ca.certPem], passphrase, 'TEST variante'), certPem };
+  return { p12: writePkcs12(key, [certPem, ca.certPem], passphrase, 'TEST variante'), certPem };
 }
 
 export const days = (n: number) => new Date(Date.now() + n * 86_400_000);

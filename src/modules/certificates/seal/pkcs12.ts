@@ -1,6 +1,6 @@
 // PKCS#12 (.p12/.pfx) files hold an ente's seal: the private key and its certificate chain. Node's
 // crypto cannot read them, so node-forge does (see docs/adr/0010-electronic-seal.md).
-import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
 export interface SealCredentials {
@@ -12,23 +12,75 @@ export interface SealCredentials {
 const fromBinary = (bytes: string) => Buffer.from(bytes, 'binary');
 const toDer = (node: forge.asn1.Asn1) => fromBinary(forge.asn1.toDer(node).getBytes());
 
-/** A PKCS#12 with the key shrouded by PBES2/AES-256 (PBKDF2-HMAC-SHA256) and forge's HMAC-SHA1 integrity MAC. */
+const { asn1 } = forge;
+const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+const set = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
+const oid = (id: string) =>
+  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
+const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
+const explicit = (node: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [node]);
+const der = (node: forge.asn1.Asn1) => asn1.toDer(node).getBytes();
+/** A PKCS#7 ContentInfo of type data holding `node`'s DER. */
+const dataInfo = (node: forge.asn1.Asn1) => seq([oid(forge.pki.oids.data!), explicit(octets(der(node)))]);
+const ITERATIONS = 10_000;
+
+/**
+ * A PKCS#12 (RFC 7292) of any key Node can export (RSA, EC): the key shrouded by PBES2/AES-256-CBC with
+ * PBKDF2-HMAC-SHA256, the certificates (the key's first) in a plain bag, an HMAC-SHA1 integrity MAC —
+ * what openssl and forge write and read. forge alone writes RSA keys only.
+ */
 export function writePkcs12(
-  keyPem: string,
+  key: KeyObject,
   chainPem: string[],
   passphrase: string,
   friendlyName: string,
 ): Buffer {
-  const key = forge.pki.privateKeyFromPem(keyPem);
-  const certs = chainPem.map((pem) => forge.pki.certificateFromPem(pem));
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certs, passphrase, {
+  const certs = chainPem.map((pem) => new X509Certificate(pem).raw);
+  const attributes = set([
+    seq([
+      oid(forge.pki.oids.localKeyId!),
+      set([octets(createHash('sha1').update(certs[0]!).digest('binary'))]),
+    ]),
+    seq([
+      oid(forge.pki.oids.friendlyName!),
+      set([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, friendlyName)]),
+    ]),
+  ]);
+  const certBags = certs.map((cert, i) =>
+    seq([
+      oid(forge.pki.oids.certBag!),
+      explicit(seq([oid(forge.pki.oids.x509Certificate!), explicit(octets(cert.toString('binary')))])),
+      ...(i === 0 ? [attributes] : []),
+    ]),
+  );
+  const keyInfo = asn1.fromDer(key.export({ type: 'pkcs8', format: 'der' }).toString('binary'));
+  const shrouded = forge.pki.encryptPrivateKeyInfo(keyInfo, passphrase, {
     algorithm: 'aes256',
-    count: 10_000,
-    friendlyName,
+    count: ITERATIONS,
     // prfAlgorithm reaches forge's PBES2 key encryption; the typings do not list it.
     ...({ prfAlgorithm: 'sha256' } as object),
   });
-  return toDer(asn1);
+  const keyBag = seq([oid(forge.pki.oids.pkcs8ShroudedKeyBag!), explicit(shrouded), attributes]);
+  const safe = seq([dataInfo(seq(certBags)), dataInfo(seq([keyBag]))]);
+  const salt = forge.random.getBytesSync(8);
+  const macKey = forge.pkcs12.generateKey(passphrase, forge.util.createBuffer(salt), 3, ITERATIONS, 20);
+  const hmac = forge.hmac.create();
+  hmac.start('sha1', macKey);
+  hmac.update(der(safe));
+  const macData = seq([
+    seq([
+      seq([oid(forge.pki.oids.sha1!), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]),
+      octets(hmac.digest().getBytes()),
+    ]),
+    octets(salt),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(ITERATIONS).getBytes()),
+  ]);
+  const pfx = seq([
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(3).getBytes()),
+    dataInfo(safe),
+    macData,
+  ]);
+  return Buffer.from(der(pfx), 'binary');
 }
 
 /**

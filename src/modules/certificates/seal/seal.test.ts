@@ -90,11 +90,42 @@ describe('electronic seal (PAdES B-B) with a test CA', () => {
     expect(report).toContain('Certificate Validation: Certificate is Trusted.');
   });
 
-  it('seals with an EC P-256 key too (ECDSA), which pdfsig and verifySealedPdf accept', async () => {
-    const { key, certPem } = reissued(ca, seal, PASSPHRASE, { ecCurve: 'prime256v1' });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'convergenza-ec-seal-'));
+  it('reads its test seal as openssl does: an EC P-256 key, the seal and the CA certificate', async () => {
+    expect(readPkcs12(seal.p12, PASSPHRASE).key.asymmetricKeyType).toBe('ec');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'convergenza-p12-'));
     try {
-      // forge writes RSA PKCS#12 only: openssl makes the EC one, as a real seal would come.
+      await writeFile(path.join(dir, 's.p12'), seal.p12);
+      const { stdout } = await promisify(execFile)('openssl', [
+        'pkcs12',
+        '-in',
+        path.join(dir, 's.p12'),
+        '-passin',
+        `pass:${PASSPHRASE}`,
+        '-nodes',
+      ]);
+      expect(stdout.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+      expect(stdout).toContain('-----BEGIN PRIVATE KEY-----');
+      expect(stdout).toContain('friendlyName: TEST Comune di Jesolo');
+      // A wrong passphrase fails openssl's integrity check.
+      await expect(
+        promisify(execFile)('openssl', [
+          'pkcs12',
+          '-in',
+          path.join(dir, 's.p12'),
+          '-passin',
+          'pass:x',
+          '-nodes',
+        ]),
+      ).rejects.toThrow(/mac verify failure|invalid password/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('seals with an RSA 3072 key too, from a PKCS#12 written by openssl', async () => {
+    const { key, certPem } = reissued(ca, seal, PASSPHRASE, { rsaBits: 3072 });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'convergenza-rsa-seal-'));
+    try {
       await writeFile(path.join(dir, 'key.pem'), key.export({ type: 'pkcs8', format: 'pem' }) as string);
       await writeFile(path.join(dir, 'cert.pem'), certPem);
       await writeFile(path.join(dir, 'ca.pem'), ca.certPem);
@@ -113,12 +144,13 @@ describe('electronic seal (PAdES B-B) with a test CA', () => {
         path.join(dir, 's.p12'),
       ]);
       const p12 = await readFile(path.join(dir, 's.p12'));
-      const ecSealed = await sealPdf(unsigned, { p12, passphrase: PASSPHRASE }, INFO);
-      expect(verifySealedPdf(ecSealed, ca.certPem)).toMatchObject({ valid: true });
-      const report = await pdfsig(ecSealed, ca.certPem);
+      expect(readPkcs12(p12, PASSPHRASE).key.asymmetricKeyType).toBe('rsa');
+      const rsaSealed = await sealPdf(unsigned, { p12, passphrase: PASSPHRASE }, INFO);
+      expect(verifySealedPdf(rsaSealed, ca.certPem)).toMatchObject({ valid: true });
+      const report = await pdfsig(rsaSealed, ca.certPem);
       expect(report).toContain('Signature Validation: Signature is Valid.');
       expect(report).toContain('Certificate Validation: Certificate is Trusted.');
-      expect(verifySealedPdf(alterSignedByte(ecSealed), ca.certPem)).toMatchObject({ valid: false });
+      expect(verifySealedPdf(alterSignedByte(rsaSealed), ca.certPem)).toMatchObject({ valid: false });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -80,8 +80,15 @@ const pem = (der: Buffer) =>
     .match(/.{1,64}/g)!
     .join('\n')}\n-----END CERTIFICATE-----\n`;
 
-function newKey(): { privateKey: KeyObject; spki: SubjectPublicKeyInfo; keyId: Buffer } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+/**
+ * The CA's key is RSA 3072; a seal's is ECDSA P-256, as ETSI TS 119 312 allows for seals: the same
+ * strength as RSA 3072, and a signature in 0.02 ms instead of 1.4 (one per certificate).
+ */
+function newKey(kind: 'ca' | 'seal'): { privateKey: KeyObject; spki: SubjectPublicKeyInfo; keyId: Buffer } {
+  const { privateKey, publicKey } =
+    kind === 'ca'
+      ? generateKeyPairSync('rsa', { modulusLength: 3072 })
+      : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = AsnConvert.parse(publicKey.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
   const keyId = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
   return { privateKey, spki, keyId };
@@ -123,7 +130,7 @@ function certificate(o: {
 
 /** A new self-signed test root CA (RSA 3072, 10 years). */
 export function createTestCa(label = 'Convergenza'): TestCa {
-  const { privateKey, spki, keyId } = newKey();
+  const { privateKey, spki, keyId } = newKey('ca');
   const caName = name([
     [OID.C, 'IT'],
     [OID.O, `${label} TEST`],
@@ -152,13 +159,13 @@ export function organizationIdentifier(subject: SealSubject): string {
   throw new Error('A seal subject needs a VAT number or a fiscal code');
 }
 
-/** A seal certificate for one ente, issued by the test CA, as PKCS#12 (key + certificate + CA). */
+/** A seal certificate for one ente (ECDSA P-256), issued by the test CA, as PKCS#12 (key + certificate + CA). */
 export function issueTestSeal(
   ca: TestCa,
   subject: SealSubject,
   passphrase: string,
 ): { p12: Buffer; certPem: string } {
-  const { privateKey, spki, keyId } = newKey();
+  const { privateKey, spki, keyId } = newKey('seal');
   const certPem = certificate({
     issuer: ca.name,
     issuerKey: ca.key,
@@ -186,8 +193,7 @@ export function issueTestSeal(
       ),
     ],
   });
-  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
-  const p12 = writePkcs12(keyPem, [certPem, ca.certPem], passphrase, `TEST ${subject.enteName}`);
+  const p12 = writePkcs12(privateKey, [certPem, ca.certPem], passphrase, `TEST ${subject.enteName}`);
   return { p12, certPem };
 }
 
