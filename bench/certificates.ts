@@ -21,11 +21,11 @@ import { findCertificate, requestCertificate, testCaPem } from '../src/modules/c
 import { verifySealedPdf } from '../src/modules/certificates/seal/verify.ts';
 import { recordAudit, verifyAudit } from '../src/platform/audit/audit.ts';
 import { withTenant } from '../src/platform/db/tenant.ts';
-import type { Agent } from '../test/http-agent.ts';
 import { citizen, issueOverHttp } from './lib/certificate-journey.ts';
 import { type CertificatesFixture, FAMILY, prepareCertificates } from './lib/certificates-fixture.ts';
 import { dropDatabase, recreateDatabase, startPortal } from './lib/convergenza.ts';
 import { type Cost, costOf, processCpuMs } from './lib/cpu-time.ts';
+import type { KeepAliveClient } from './lib/keepalive-client.ts';
 import { stopAll } from './lib/processes.ts';
 import {
   type Check,
@@ -193,7 +193,7 @@ async function overHttp(f: CertificatesFixture) {
     JOBS_WORKER: 'false',
     CERTIFICATES_RENDER_THREADS: THREADS,
   });
-  const agents: Agent[] = [];
+  const agents: KeepAliveClient[] = [];
   for (let i = 0; i < CONCURRENCY; i++) agents.push(await citizen(server.url));
   const run = async (count: number, clients = agents) => {
     let next = 0;
@@ -232,6 +232,7 @@ async function overHttp(f: CertificatesFixture) {
     server.pid,
   );
   const clientMs = round((processCpuMs(process.pid) - client) / HTTP_ISSUES, 2);
+  for (const agent of agents) agent.close();
   const after = await serverCounters(server.url);
   const serverMs = Object.fromEntries(
     Object.entries(ROUTES).map(([step, route]) => {
