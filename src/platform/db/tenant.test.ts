@@ -1,6 +1,7 @@
 // The second wall: under the application role, row-level security hides and protects other enti's rows
 // even from a raw query that forgets the tenant filter.
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, type TestDatabase, testDatabase } from '../../../test/support.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -77,5 +78,40 @@ describe('row-level security for the application role', () => {
       return sql<{ n: number }>`select count(*) as n from ente_hosts`.execute(trx);
     });
     expect(count(rows.rows)).toBe(0);
+  });
+
+  it('enters the ente for the transaction only, and on PostgreSQL with its BEGIN (one round trip)', async () => {
+    const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = client.query;
+    const sent: string[] = [];
+    client.query = function (this: unknown, ...args: unknown[]) {
+      sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+      return query.apply(this, args);
+    };
+    try {
+      const seen = await withTenant(database.db, caorle, async (trx) => {
+        const inside = await sql<{ ente: string; who: string }>`select current_setting('app.ente_id') as ente,
+          current_user as who`.execute(trx);
+        // A transaction begun inside is another connection's, not entered (PGlite has one connection).
+        const other =
+          database.kind === 'postgres'
+            ? await database.db
+                .transaction()
+                .execute((t) => sql<{ who: string }>`select current_user as who`.execute(t))
+            : { rows: [{ who: 'owner' }] };
+        return { ...inside.rows[0]!, other: other.rows[0]!.who };
+      });
+      expect(seen).toEqual({
+        ente: caorle,
+        who: 'convergenza_app',
+        other: expect.not.stringMatching(/^convergenza_app$/),
+      });
+    } finally {
+      client.query = query;
+    }
+    if (database.kind === 'postgres') {
+      expect(sent[0]).toMatch(new RegExp(`^begin; select set_config\\('app.ente_id', '${caorle}', true\\)`));
+      expect(sent.filter((text) => text.includes('set_config'))).toHaveLength(1);
+    }
   });
 });

@@ -1,18 +1,38 @@
 // Tenant-scoped transactions: the application role under row-level security, with the ente set for
 // this transaction only. Repositories still filter by ente_id; this is the second wall.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Kysely,
+  PostgresDriver,
+  sql,
+  type Transaction,
+  type TransactionSettings,
+} from 'kysely';
 
 export const APP_ROLE = 'convergenza_app';
+
+/** The ente of the transaction withTenant is beginning, until a driver or withTenant enters it. */
+interface Pending {
+  enteId: string | null;
+  entered: boolean;
+}
+const pending = new AsyncLocalStorage<Pending>();
 
 export async function withTenant<DB, T>(
   db: Kysely<DB>,
   enteId: string,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await enterTenant(trx, enteId);
-    return work(trx);
-  });
+  const tenant: Pending = { enteId, entered: false };
+  return pending.run(tenant, () =>
+    db.transaction().execute(async (trx) => {
+      tenant.enteId = null; // taken: a transaction begun inside `work` is not this one
+      if (!tenant.entered) await enterTenant(trx, enteId);
+      return work(trx);
+    }),
+  );
 }
 
 /** Switches the current transaction to the application role scoped to one ente. */
@@ -20,4 +40,27 @@ export async function enterTenant<DB>(trx: Transaction<DB>, enteId: string): Pro
   await sql`select set_config('app.ente_id', ${enteId}, true), set_config('role', ${APP_ROLE}, true)`.execute(
     trx,
   );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * PostgreSQL's driver, beginning a withTenant transaction and entering its ente in one round trip (a
+ * simple-protocol query of two statements; the ente id is a UUID, checked before it is written in):
+ * five fewer round trips per certificate. PGlite keeps Kysely's driver (one statement per query).
+ */
+export class TenantPostgresDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    const tenant = pending.getStore();
+    const enteId = tenant?.enteId;
+    if (!tenant || !enteId || !UUID.test(enteId) || settings.isolationLevel || settings.accessMode) {
+      return super.beginTransaction(connection, settings);
+    }
+    await connection.executeQuery(
+      CompiledQuery.raw(
+        `begin; select set_config('app.ente_id', '${enteId}', true), set_config('role', '${APP_ROLE}', true)`,
+      ),
+    );
+    tenant.entered = true;
+  }
 }
