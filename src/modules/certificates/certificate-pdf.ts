@@ -38,9 +38,12 @@ const RED = '#b30000';
 /** "Comune di Jesolo" → "Jesolo". */
 export const comuneName = (enteName: string) => enteName.replace(/^Comune di\s+/i, '');
 
-/** Any QR version the URL needs (ECC M), unlike the fixed version 4 of pagoPA notices. */
+/**
+ * Any QR version the URL needs (ECC M), unlike the fixed version 4 of pagoPA notices; byte mode, which
+ * a URL with lowercase letters needs anyway (no search for the cheapest mix of modes).
+ */
 function qrOf(text: string): ModuleMatrix {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = QRCode.create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   return { columns: modules.size, rows: modules.size, dark: (c, r) => modules.get(r, c) === 1 };
 }
 

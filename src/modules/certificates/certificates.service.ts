@@ -77,8 +77,8 @@ export const verificationUrl = (publicUrl: string, number: string, code: string)
   `${publicUrl}/verifica/${number}?c=${code}`;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const formatNumber = (year: number, n: number) => `CERT-${year}-${String(n).padStart(6, '0')}`;
-const romeYear = (d: Date) =>
-  Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Rome', year: 'numeric' }).format(d));
+const ROME_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Rome', year: 'numeric' });
+const romeYear = (d: Date) => Number(ROME_YEAR.format(d));
 
 function validate(input: CertificateRequest): { type: CertificateType; subject: string } {
   const fields: { field: string; message: string }[] = [];

@@ -36,12 +36,15 @@ export async function lockHead(
     .executeTakeFirstOrThrow();
 }
 
+/** Stores the event and moves the chain head to it: one statement (a data-modifying WITH). */
 export async function append(q: Q, event: StoredEvent): Promise<void> {
   await q
-    .insertInto('audit_events')
-    .values({ ...event, content: JSON.stringify(event.content) })
-    .execute();
-  await q
+    .with('event', (db) =>
+      db
+        .insertInto('audit_events')
+        .values({ ...event, content: JSON.stringify(event.content) })
+        .returning('seq'),
+    )
     .updateTable('audit_heads')
     .set({ seq: event.seq, hash: event.hash })
     .where('ente_id', '=', event.ente_id)
