@@ -57,6 +57,7 @@ export async function seedPopulation(
     if (inBatch >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();
+  await repo.analyzeTables(db);
   return { ...stats, ms: Date.now() - started };
 }
 

@@ -9,6 +9,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { enqueue, type JobRow, type JobWorker } from '../../platform/jobs/jobs.ts';
+import { analyzeTables } from './registry.repo.ts';
 import * as repo from './registry-import.repo.ts';
 import { applyChunk } from './registry-import-apply.ts';
 import { type FileProblem, readImportFile } from './registry-import-file.ts';
@@ -155,6 +156,7 @@ export async function runRegistryImport(
     const n = await applyNext(db, enteId, importId, options.chunk ?? CHUNK);
     if (n === 0) {
       await finish(db, enteId, importId, 'system:import');
+      await analyzeTables(db);
       return true;
     }
     done += n;

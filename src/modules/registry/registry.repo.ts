@@ -209,6 +209,14 @@ function selectCohabitations(db: AnyDb, enteId: string) {
     .where('ente_id', '=', enteId);
 }
 
+/**
+ * Refreshes the planner's statistics of the registry's tables after a bulk load (PostgreSQL's advice):
+ * until autovacuum gets to them, plans made for nearly empty tables would scan whole comuni.
+ */
+export async function analyzeTables(db: AnyDb): Promise<void> {
+  await sql`analyze ${sql.join(Object.keys(TABLE_COLUMNS).map((table) => sql.table(table)))}`.execute(db);
+}
+
 export async function countPersons(db: AnyDb, enteId: string): Promise<number> {
   const row = await q(db)
     .selectFrom('registry_persons')
