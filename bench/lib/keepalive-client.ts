@@ -93,10 +93,12 @@ export class KeepAliveClient {
       const value = line.slice(colon + 1).trim();
       if (name === 'content-length') length = Number(value);
       else if (name === 'location') location = value;
-      else if (name === 'transfer-encoding') return this.#fail(new Error(`unexpected ${line}`));
       else if (name === 'set-cookie') this.#keepCookie(value);
     }
-    if (length < 0) return this.#fail(new Error(`no Content-Length in the answer (${lines[0]})`));
+    if (length < 0) {
+      this.#fail(new Error(`no Content-Length in the answer (${lines[0]})`));
+      return;
+    }
     const end = headEnd + HEAD_END.length + length;
     if (this.#received.length < end) return;
     const reply = { status, location, body: this.#received.subarray(headEnd + HEAD_END.length, end) };

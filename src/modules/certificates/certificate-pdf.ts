@@ -43,7 +43,9 @@ export const comuneName = (enteName: string) => enteName.replace(/^Comune di\s+/
  * a URL with lowercase letters needs anyway (no search for the cheapest mix of modes).
  */
 function qrOf(text: string): ModuleMatrix {
-  const { modules } = QRCode.create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+  const { modules } = QRCode.create([{ data: Buffer.from(text), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  });
   return { columns: modules.size, rows: modules.size, dark: (c, r) => modules.get(r, c) === 1 };
 }
 
