@@ -239,8 +239,10 @@ async function overHttp(f: CertificatesFixture) {
     server.pid,
   );
   const clientMs = round((processCpuMs(process.pid) - client) / HTTP_ISSUES, 2);
-  for (const agent of agents) agent.close();
   const after = await serverCounters(server.url);
+  // Half the citizens: how latency falls when fewer journeys are in flight.
+  const half = await run(HTTP_ISSUES / 2, agents.slice(0, CONCURRENCY / 2));
+  for (const agent of agents) agent.close();
   const serverMs = Object.fromEntries(
     Object.entries(ROUTES).map(([step, route]) => {
       const { ms, count } = spent(before, after, [route]);
@@ -254,6 +256,7 @@ async function overHttp(f: CertificatesFixture) {
     issue: measured.issue,
     journey: measured.journey,
     alone: { perSecond: alone.perSecond, issue: alone.issue, journey: alone.journey },
+    half: { perSecond: half.perSecond, issue: half.issue, journey: half.journey },
     serverMs,
     cpu: { ...cost, clientMs },
     pdfKb: pdf ? round(pdf.length / 1024, 1) : 0,
@@ -367,6 +370,13 @@ function markdown(f: Figures, checks: Check[]): string {
           http.journey.p50Ms,
           http.journey.p95Ms,
         ],
+        [
+          `${CONCURRENCY / 2} citizens: the issuing request, ${HTTP_ISSUES / 2} certificates`,
+          http.half.perSecond,
+          http.half.issue.p50Ms,
+          http.half.issue.p95Ms,
+        ],
+        ['the same: the whole journey', '', http.half.journey.p50Ms, http.half.journey.p95Ms],
         [
           `one citizen at a time (no queueing): the issuing request, ${HTTP_ALONE} certificates`,
           http.alone.perSecond,

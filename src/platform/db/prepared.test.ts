@@ -4,23 +4,27 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, type TestDatabase, testDatabase } from '../../../test/support.ts';
-import { MAX_NAMED_TEXT, StatementNames } from './prepared.ts';
+import { MAX_NAMED_PARAMETERS, MAX_NAMED_TEXT, StatementNames } from './prepared.ts';
 import { withTenant } from './tenant.ts';
 
 describe('statement names', () => {
   it('gives a text one name, distinct texts distinct names, up to the cap', () => {
     const names = new StatementNames(2);
-    const a = names.of('select $1');
+    const a = names.of('select $1', 1);
     expect(a).toMatch(/^cz_\d+$/);
-    expect(names.of('select $1')).toBe(a);
-    const b = names.of('select $1, $2');
+    expect(names.of('select $1', 1)).toBe(a);
+    const b = names.of('select $1, $2', 2);
     expect(b).not.toBe(a);
-    expect(names.of('select $1, $2, $3')).toBeUndefined();
-    expect(names.of('select $1')).toBe(a);
+    expect(names.of('select $1, $2, $3', 3)).toBeUndefined();
+    expect(names.of('select $1', 1)).toBe(a);
   });
 
-  it('leaves very long texts unnamed', () => {
-    expect(new StatementNames().of(`select $1 ${' '.repeat(MAX_NAMED_TEXT)}`)).toBeUndefined();
+  it('leaves very long texts and long parameter lists unnamed', () => {
+    expect(new StatementNames().of(`select $1 ${' '.repeat(MAX_NAMED_TEXT)}`, 1)).toBeUndefined();
+    const list = Array.from({ length: MAX_NAMED_PARAMETERS + 1 }, (_, i) => `$${i + 1}`).join(', ');
+    expect(
+      new StatementNames().of(`select * from t where id in (${list})`, MAX_NAMED_PARAMETERS + 1),
+    ).toBeUndefined();
   });
 });
 

@@ -1,22 +1,27 @@
 // Named prepared statements on PostgreSQL (docs/adr/0012-prepared-statements.md): each parameterised
 // statement text gets a name once per process, so each pooled connection parses and plans it once and
-// then only binds and executes it. Bounded: texts past the cap (or very long ones) stay unnamed.
+// then only binds and executes it. Bounded: texts past the cap, very long ones and those with many
+// parameters (an `in (…)` list takes a new text for each length) stay unnamed.
 import pg from 'pg';
 
 /** Distinct statement texts named per process; each connection prepares at most this many. */
 export const MAX_NAMED_STATEMENTS = 500;
 /** Longer texts (bulk statements built for one call) are not worth keeping prepared. */
 export const MAX_NAMED_TEXT = 8_000;
+/** More parameters mean a list whose length varies from call to call: not worth a name. */
+export const MAX_NAMED_PARAMETERS = 64;
 
 /** Names statement texts on first use, up to `max` of them. */
 export class StatementNames {
   readonly #names = new Map<string, string>();
   constructor(readonly max = MAX_NAMED_STATEMENTS) {}
 
-  /** The text's name, or undefined when it is not to be prepared (too long, or the cap is reached). */
-  of(text: string): string | undefined {
+  /** The text's name, or undefined when it is not to be prepared (too long, too many parameters, cap). */
+  of(text: string, parameters: number): string | undefined {
     const known = this.#names.get(text);
-    if (known || text.length > MAX_NAMED_TEXT || this.#names.size >= this.max) return known;
+    if (known) return known;
+    if (text.length > MAX_NAMED_TEXT || parameters > MAX_NAMED_PARAMETERS || this.#names.size >= this.max)
+      return undefined;
     const name = `cz_${this.#names.size}`;
     this.#names.set(text, name);
     return name;
@@ -41,7 +46,7 @@ const parentQuery = () => pg.Client.prototype.query as Query;
 ) {
   const [text, values, ...rest] = args;
   if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-    const name = names.of(text);
+    const name = names.of(text, values.length);
     if (name) return parentQuery().call(this, { name, text, values }, ...rest);
   }
   return parentQuery().apply(this, args);
