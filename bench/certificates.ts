@@ -227,41 +227,44 @@ async function overHttp(f: CertificatesFixture) {
       last: last as Buffer | null,
     };
   };
-  await run(HTTP_WARMUP);
-  // Unloaded: one citizen at a time, the latency without queueing.
-  const alone = await run(HTTP_ALONE, agents.slice(0, 1));
-  const before = await serverCounters(server.url);
-  const client = processCpuMs(process.pid);
-  const { result: measured, cost } = await costOf(
-    f.databaseUrl,
-    HTTP_ISSUES,
-    () => run(HTTP_ISSUES),
-    server.pid,
-  );
-  const clientMs = round((processCpuMs(process.pid) - client) / HTTP_ISSUES, 2);
-  const after = await serverCounters(server.url);
-  // Half the citizens: how latency falls when fewer journeys are in flight.
-  const half = await run(HTTP_ISSUES / 2, agents.slice(0, CONCURRENCY / 2));
-  for (const agent of agents) agent.close();
-  const serverMs = Object.fromEntries(
-    Object.entries(ROUTES).map(([step, route]) => {
-      const { ms, count } = spent(before, after, [route]);
-      return [step, round(ms / Math.max(1, count))];
-    }),
-  ) as Record<keyof typeof ROUTES, number>;
-  const pdf = measured.last;
-  return {
-    certificates: HTTP_ISSUES,
-    perSecond: measured.perSecond,
-    issue: measured.issue,
-    journey: measured.journey,
-    alone: { perSecond: alone.perSecond, issue: alone.issue, journey: alone.journey },
-    half: { perSecond: half.perSecond, issue: half.issue, journey: half.journey },
-    serverMs,
-    cpu: { ...cost, clientMs },
-    pdfKb: pdf ? round(pdf.length / 1024, 1) : 0,
-    sealValid: pdf ? verifySealedPdf(pdf, await testCaPem(f.deps.db)).valid : false,
-  };
+  try {
+    await run(HTTP_WARMUP);
+    // Unloaded: one citizen at a time, the latency without queueing.
+    const alone = await run(HTTP_ALONE, agents.slice(0, 1));
+    const before = await serverCounters(server.url);
+    const client = processCpuMs(process.pid);
+    const { result: measured, cost } = await costOf(
+      f.databaseUrl,
+      HTTP_ISSUES,
+      () => run(HTTP_ISSUES),
+      server.pid,
+    );
+    const clientMs = round((processCpuMs(process.pid) - client) / HTTP_ISSUES, 2);
+    const after = await serverCounters(server.url);
+    // Half the citizens: how latency falls when fewer journeys are in flight.
+    const half = await run(HTTP_ISSUES / 2, agents.slice(0, CONCURRENCY / 2));
+    const serverMs = Object.fromEntries(
+      Object.entries(ROUTES).map(([step, route]) => {
+        const { ms, count } = spent(before, after, [route]);
+        return [step, round(ms / Math.max(1, count))];
+      }),
+    ) as Record<keyof typeof ROUTES, number>;
+    const pdf = measured.last;
+    return {
+      certificates: HTTP_ISSUES,
+      perSecond: measured.perSecond,
+      issue: measured.issue,
+      journey: measured.journey,
+      alone: { perSecond: alone.perSecond, issue: alone.issue, journey: alone.journey },
+      half: { perSecond: half.perSecond, issue: half.issue, journey: half.journey },
+      serverMs,
+      cpu: { ...cost, clientMs },
+      pdfKb: pdf ? round(pdf.length / 1024, 1) : 0,
+      sealValid: pdf ? verifySealedPdf(pdf, await testCaPem(f.deps.db)).valid : false,
+    };
+  } finally {
+    for (const agent of agents) agent.close();
+  }
 }
 
 /** The test seal's key, e.g. "EC prime256v1" or "RSA 3072". */

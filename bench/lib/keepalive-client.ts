@@ -65,13 +65,18 @@ export class KeepAliveClient {
     if (this.#socket) return this.#socket;
     const socket = net.connect(this.#port, this.#host);
     socket.setNoDelay(true);
+    // A socket given up (timeout, close()) may still report: only the current one is listened to.
     socket.on('data', (chunk: Buffer) => {
+      if (this.#socket !== socket) return;
       this.#received = this.#received.length === 0 ? chunk : Buffer.concat([this.#received, chunk]);
       this.#parse();
     });
-    socket.on('error', (error) => this.#fail(error));
+    socket.on('error', (error) => {
+      if (this.#socket === socket) this.#fail(error);
+    });
     socket.on('close', () => {
-      if (this.#socket === socket) this.#socket = null;
+      if (this.#socket !== socket) return;
+      this.#socket = null;
       this.#fail(new Error('the server closed the connection'));
     });
     this.#received = Buffer.alloc(0);

@@ -211,10 +211,16 @@ function selectCohabitations(db: AnyDb, enteId: string) {
 
 /**
  * Refreshes the planner's statistics of the registry's tables after a bulk load (PostgreSQL's advice):
- * until autovacuum gets to them, plans made for nearly empty tables would scan whole comuni.
+ * until autovacuum gets to them, plans made for nearly empty tables would scan whole comuni. Best effort:
+ * the load is complete either way, so a failure here only returns false.
  */
-export async function analyzeTables(db: AnyDb): Promise<void> {
-  await sql`analyze ${sql.join(Object.keys(TABLE_COLUMNS).map((table) => sql.table(table)))}`.execute(db);
+export async function analyzeTables(db: AnyDb): Promise<boolean> {
+  try {
+    await sql`analyze ${sql.join(Object.keys(TABLE_COLUMNS).map((table) => sql.table(table)))}`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function countPersons(db: AnyDb, enteId: string): Promise<number> {

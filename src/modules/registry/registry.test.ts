@@ -104,6 +104,35 @@ describe('local registry source', () => {
     expect((await registry.findCohabitations(jesolo, b))[0]?.id).toBe(contract!.id);
   });
 
+  it('lists unions the most recent first and citizenships by state code', async () => {
+    // Two people of Jesolo outside the demo family: an ended marriage, then a civil union, and a second
+    // citizenship whose code sorts before the first.
+    const pair = await sql<{ id: string; fiscal_code: string }>`
+      select id, fiscal_code from registry_persons
+      where ente_id = ${jesolo} and surname <> 'Zanetti' and id not in (
+        select party1_id from registry_unions where ente_id = ${jesolo}
+        union select party2_id from registry_unions where ente_id = ${jesolo})
+      order by fiscal_code limit 2`.execute(database.db);
+    const [a, b] = pair.rows as [{ id: string; fiscal_code: string }, { id: string; fiscal_code: string }];
+    await sql`insert into registry_unions
+        (ente_id, id, kind, party1_id, party2_id, celebrated_on, place_code, place_name, ended_on, end_reason)
+      values (${jesolo}, gen_random_uuid(), 'marriage', ${a.id}, ${b.id}, '1999-05-08', 'C388', 'Jesolo',
+          '2004-02-01', 'divorce'),
+        (${jesolo}, gen_random_uuid(), 'civil_union', ${b.id}, ${a.id}, '2017-09-16', 'L736', 'Venezia',
+          null, null)`.execute(database.db);
+    await sql`insert into registry_citizenships (ente_id, person_id, state_code, state_name)
+      values (${jesolo}, ${a.id}, '087', 'Albania') on conflict do nothing`.execute(database.db);
+    const subject = (await registry.findSubject(jesolo, a.fiscal_code))!;
+    expect(subject.unions.map((u) => [u.kind, u.celebratedOn, u.partner.fiscalCode])).toEqual([
+      ['civil_union', '2017-09-16', b.fiscal_code],
+      ['marriage', '1999-05-08', b.fiscal_code],
+    ]);
+    const codes = subject.person.citizenships.map((c) => c.stateCode);
+    expect(codes[0]).toBe('087');
+    expect(codes).toEqual([...codes].sort());
+    expect(codes.length).toBeGreaterThan(1);
+  });
+
   it('tells whether a subject is oneself or in the registered family', async () => {
     const subject = (fiscalCode: string) => registry.findSubject(jesolo, fiscalCode);
     expect(isSelfOrFamily(await subject('ZNTSFO12H65L736X'), 'ZNTGLI84C52L736W')).toBe(true);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { pglitePool } from './pglite-pool.ts';
 import { PreparingClient } from './prepared.ts';
 import type { PlatformTables } from './tables.ts';
-import { TenantPostgresDriver } from './tenant.ts';
+import { TenantPostgresDialect } from './tenant.ts';
 
 // int8 (bigint) as JS number: counters and sequences here stay far below 2^53.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -47,15 +47,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     Client: PreparingClient,
   });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing
-  const dialect = new PostgresDialect({ pool });
-  const db: Db = new Kysely({
-    dialect: {
-      createAdapter: () => dialect.createAdapter(),
-      createDriver: () => new TenantPostgresDriver({ pool }),
-      createIntrospector: (kysely) => dialect.createIntrospector(kysely),
-      createQueryCompiler: () => dialect.createQueryCompiler(),
-    },
-  });
+  const db: Db = new Kysely({ dialect: new TenantPostgresDialect(pool) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {

@@ -1,7 +1,7 @@
 // Named prepared statements on PostgreSQL (docs/adr/0012-prepared-statements.md): each parameterised
 // statement text gets a name once per process, so each pooled connection parses and plans it once and
-// then only binds and executes it. Bounded: texts past the cap, very long ones and those with many
-// parameters (an `in (…)` list takes a new text for each length) stay unnamed.
+// then only binds and executes it. Bounded: texts past the cap, very long ones, those with many
+// parameters and those with an `in ($1, $2, …)` list (a new text for each length) stay unnamed.
 import pg from 'pg';
 
 /** Distinct statement texts named per process; each connection prepares at most this many. */
@@ -10,17 +10,24 @@ export const MAX_NAMED_STATEMENTS = 500;
 export const MAX_NAMED_TEXT = 8_000;
 /** More parameters mean a list whose length varies from call to call: not worth a name. */
 export const MAX_NAMED_PARAMETERS = 64;
+/** A list of parameters, as Kysely writes `where x in (…)`: its text changes with the list's length. */
+const PARAMETER_LIST = /\(\$\d+, \$\d+/;
 
 /** Names statement texts on first use, up to `max` of them. */
 export class StatementNames {
   readonly #names = new Map<string, string>();
   constructor(readonly max = MAX_NAMED_STATEMENTS) {}
 
-  /** The text's name, or undefined when it is not to be prepared (too long, too many parameters, cap). */
+  /** The text's name, or undefined when it is not to be prepared (too long, a list, the cap reached). */
   of(text: string, parameters: number): string | undefined {
     const known = this.#names.get(text);
     if (known) return known;
-    if (text.length > MAX_NAMED_TEXT || parameters > MAX_NAMED_PARAMETERS || this.#names.size >= this.max)
+    if (
+      text.length > MAX_NAMED_TEXT ||
+      parameters > MAX_NAMED_PARAMETERS ||
+      PARAMETER_LIST.test(text) ||
+      this.#names.size >= this.max
+    )
       return undefined;
     const name = `cz_${this.#names.size}`;
     this.#names.set(text, name);

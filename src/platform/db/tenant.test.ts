@@ -1,12 +1,12 @@
 // The second wall: under the application role, row-level security hides and protects other enti's rows
 // even from a raw query that forgets the tenant filter.
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, type TestDatabase, testDatabase } from '../../../test/support.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { enqueue } from '../jobs/jobs.ts';
-import { withTenant } from './tenant.ts';
+import { TenantPostgresDialect, withTenant } from './tenant.ts';
 
 let database: TestDatabase;
 let jesolo: string;
@@ -113,5 +113,22 @@ describe('row-level security for the application role', () => {
       expect(sent[0]).toMatch(new RegExp(`^begin; select set_config\\('app.ente_id', '${caorle}', true\\)`));
       expect(sent.filter((text) => text.includes('set_config'))).toHaveLength(1);
     }
+  });
+
+  it('rolls back when the BEGIN that enters the ente fails, so the connection goes back clean', async () => {
+    const sent: string[] = [];
+    const client = {
+      query: async (text: string) => {
+        sent.push(text);
+        if (text.startsWith('begin;')) throw new Error('permission denied to set role "convergenza_app"');
+        return { command: 'ROLLBACK', rows: [] };
+      },
+      release: () => {},
+    };
+    const db = new Kysely<object>({
+      dialect: new TenantPostgresDialect({ connect: async () => client } as never),
+    });
+    await expect(withTenant(db, caorle, async () => 'not reached')).rejects.toThrow(/permission denied/);
+    expect(sent).toEqual([expect.stringMatching(/^begin; select set_config\('app.ente_id'/), 'rollback']);
   });
 });

@@ -5,6 +5,8 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Kysely,
+  PostgresDialect,
+  type PostgresDialectConfig,
   PostgresDriver,
   sql,
   type Transaction,
@@ -56,11 +58,31 @@ export class TenantPostgresDriver extends PostgresDriver {
     if (!tenant || !enteId || !UUID.test(enteId) || settings.isolationLevel || settings.accessMode) {
       return super.beginTransaction(connection, settings);
     }
-    await connection.executeQuery(
-      CompiledQuery.raw(
-        `begin; select set_config('app.ente_id', '${enteId}', true), set_config('role', '${APP_ROLE}', true)`,
-      ),
-    );
+    try {
+      await connection.executeQuery(
+        CompiledQuery.raw(
+          `begin; select set_config('app.ente_id', '${enteId}', true), set_config('role', '${APP_ROLE}', true)`,
+        ),
+      );
+    } catch (error) {
+      // The BEGIN may have taken effect before the SELECT failed: Kysely rolls back only after a
+      // successful begin, so the connection would go back to the pool inside an aborted transaction.
+      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
+      throw error;
+    }
     tenant.entered = true;
+  }
+}
+
+/** Kysely's PostgreSQL dialect with the driver above. */
+export class TenantPostgresDialect extends PostgresDialect {
+  readonly #pool: PostgresDialectConfig['pool'];
+  constructor(pool: PostgresDialectConfig['pool']) {
+    super({ pool });
+    this.#pool = pool;
+  }
+
+  override createDriver() {
+    return new TenantPostgresDriver({ pool: this.#pool });
   }
 }

@@ -9,17 +9,17 @@ export interface SealCredentials {
   chain: X509Certificate[];
 }
 
-const fromBinary = (bytes: string) => Buffer.from(bytes, 'binary');
-const toDer = (node: forge.asn1.Asn1) => fromBinary(forge.asn1.toDer(node).getBytes());
-
 const { asn1 } = forge;
+/** DER as forge's binary string, and as bytes. */
+const der = (node: forge.asn1.Asn1) => asn1.toDer(node).getBytes();
+const toDer = (node: forge.asn1.Asn1) => Buffer.from(der(node), 'binary');
+
 const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
 const set = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
 const oid = (id: string) =>
   asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
 const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
 const explicit = (node: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [node]);
-const der = (node: forge.asn1.Asn1) => asn1.toDer(node).getBytes();
 /** A PKCS#7 ContentInfo of type data holding `node`'s DER. */
 const dataInfo = (node: forge.asn1.Asn1) => seq([oid(forge.pki.oids.data!), explicit(octets(der(node)))]);
 const ITERATIONS = 10_000;
@@ -35,7 +35,9 @@ export function writePkcs12(
   passphrase: string,
   friendlyName: string,
 ): Buffer {
-  const certs = chainPem.map((pem) => new X509Certificate(pem).raw);
+  const chain = chainPem.map((pem) => new X509Certificate(pem));
+  if (!chain[0]?.checkPrivateKey(key)) throw new Error('the first certificate must be the key’s');
+  const certs = chain.map((cert) => cert.raw);
   const attributes = set([
     seq([
       oid(forge.pki.oids.localKeyId!),
