@@ -1,6 +1,7 @@
 // The seal part of the certificate settings page: the seal in use (kind, holder, organizationIdentifier,
 // issuer, validity, SHA-256 fingerprint) with a warning when it has expired or expires within 30 days,
 // and the seals the ente has used (all of them still verify the certificates they sealed).
+import { formatDate } from '../../platform/i18n/index.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import type { SealInUse } from './certificate-settings.ts';
 
@@ -9,10 +10,6 @@ const hex = (fingerprint: string) => fingerprint.toUpperCase().replace(/(..)(?!$
 
 export function CurrentSeal({ ctx, seal }: { ctx: PageContext; seal: SealInUse }) {
   const { t } = ctx;
-  const date = new Intl.DateTimeFormat(ctx.lang === 'it' ? 'it-IT' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Rome',
-  });
   const daysLeft = Math.floor((seal.validTo.getTime() - Date.now()) / 86_400_000);
   return (
     <>
@@ -44,8 +41,10 @@ export function CurrentSeal({ ctx, seal }: { ctx: PageContext; seal: SealInUse }
         <dd class="col-sm-8">{seal.issuer}</dd>
         <dt class="col-sm-4">{t('certAdmin.seal.validity')}</dt>
         <dd class="col-sm-8">
-          <time dateTime={seal.validFrom.toISOString()}>{date.format(seal.validFrom)}</time> –{' '}
-          <time dateTime={seal.validTo.toISOString()}>{date.format(seal.validTo)}</time>
+          <time dateTime={seal.validFrom.toISOString()}>
+            {formatDate(ctx.lang, seal.validFrom, 'longDay')}
+          </time>{' '}
+          – <time dateTime={seal.validTo.toISOString()}>{formatDate(ctx.lang, seal.validTo, 'longDay')}</time>
         </dd>
         <dt class="col-sm-4">{t('certAdmin.seal.fingerprint')}</dt>
         <dd class="col-sm-8">
@@ -58,10 +57,6 @@ export function CurrentSeal({ ctx, seal }: { ctx: PageContext; seal: SealInUse }
 
 export function SealHistory({ ctx, seals }: { ctx: PageContext; seals: SealInUse[] }) {
   const { t } = ctx;
-  const day = new Intl.DateTimeFormat(ctx.lang === 'it' ? 'it-IT' : 'en-GB', {
-    dateStyle: 'short',
-    timeZone: 'Europe/Rome',
-  });
   return (
     <div class="table-responsive mt-4">
       <table class="table table-sm">
@@ -82,8 +77,8 @@ export function SealHistory({ ctx, seals }: { ctx: PageContext; seals: SealInUse
                 {seal.kind === 'test' ? t('certAdmin.seal.kind.test') : t('certAdmin.seal.kind.configured')}
               </td>
               <td>
-                {day.format(seal.inUseFrom)} –{' '}
-                {seal.inUseTo ? day.format(seal.inUseTo) : t('certAdmin.history.current')}
+                {formatDate(ctx.lang, seal.inUseFrom, 'day')} –{' '}
+                {seal.inUseTo ? formatDate(ctx.lang, seal.inUseTo, 'day') : t('certAdmin.history.current')}
               </td>
               <td>
                 <code class="text-break">{hex(seal.fingerprint).slice(0, 23)}…</code>

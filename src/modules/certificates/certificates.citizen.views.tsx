@@ -2,7 +2,7 @@
 // request form (whom for, which type — unavailable ones with the reason —, stamp duty or an exemption),
 // and a certificate's page (download, or the €16 stamp duty to pay with pagoPA first).
 import type { ComponentChildren } from 'preact';
-import type { MessageKey } from '../../platform/i18n/index.ts';
+import { formatDate, type MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, PostButton } from '../../platform/layout/forms.tsx';
 import { type DebtPosition, groupedNotice, payableOptions } from '../payments/index.ts';
@@ -31,12 +31,7 @@ export const StatusBadge = ({ ctx, status }: { ctx: PageContext; status: Certifi
   </span>
 );
 
-export const when = (ctx: PageContext, at: Date) =>
-  new Intl.DateTimeFormat(ctx.lang === 'it' ? 'it-IT' : 'en-GB', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-    timeZone: 'Europe/Rome',
-  }).format(at);
+export const when = (ctx: PageContext, at: Date) => formatDate(ctx.lang, at, 'moment');
 
 const Frame = (props: {
   ctx: PageContext;

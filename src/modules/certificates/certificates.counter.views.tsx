@@ -3,7 +3,7 @@
 // one certificate with its download and revocation.
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, Field, SelectField } from '../../platform/layout/forms.tsx';
-import { Pager } from '../../platform/layout/Pager.tsx';
+import { filterQuery, Pager } from '../../platform/layout/Pager.tsx';
 import type { RegistryFamily, RegistryPerson } from '../registry/index.ts';
 import { RegistryFrame, registryBase } from '../registry/index.ts';
 import { CERTIFICATE_TYPE_INFO, CERTIFICATE_TYPES } from './certificate-types.ts';
@@ -205,12 +205,6 @@ export interface ListForm {
   canale: string;
 }
 
-export const listQuery = (form: ListForm, page?: number) =>
-  new URLSearchParams({
-    ...Object.fromEntries(Object.entries(form).filter(([, v]) => v !== '')),
-    ...(page && page > 1 ? { pagina: String(page) } : {}),
-  }).toString();
-
 export function IssuedList(props: {
   ctx: PageContext;
   brand: PortalBrand;
@@ -310,7 +304,12 @@ export function IssuedList(props: {
           </table>
         </div>
       )}
-      <Pager ctx={ctx} page={props.page} pages={props.pages} href={(n) => `${base}?${listQuery(form, n)}`} />
+      <Pager
+        ctx={ctx}
+        page={props.page}
+        pages={props.pages}
+        href={(n) => `${base}?${filterQuery(form, n)}`}
+      />
     </RegistryFrame>
   );
 }

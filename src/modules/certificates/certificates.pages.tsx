@@ -4,6 +4,7 @@
 // essential data (type, issue date and time, comune, the holder's name), or "non valido" with the reason.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { uploadedFile, uploadForms } from '../../platform/http/uploads.ts';
+import { formatDate } from '../../platform/i18n/index.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
@@ -153,11 +154,7 @@ function reasonText(ctx: PageContext, verdict: Extract<Verdict, { valid: false }
 
 export function VerdictPage({ ctx, verdict }: { ctx: PageContext; verdict: Verdict }) {
   const { t } = ctx;
-  const when = new Intl.DateTimeFormat(ctx.lang === 'it' ? 'it-IT' : 'en-GB', {
-    timeZone: 'Europe/Rome',
-    dateStyle: 'long',
-    timeStyle: 'short',
-  });
+
   const c = verdict.certificate;
   return (
     <Layout
@@ -194,7 +191,9 @@ export function VerdictPage({ ctx, verdict }: { ctx: PageContext; verdict: Verdi
                 <>
                   <dt class="col-sm-4">{t('certVerify.field.issuedAt')}</dt>
                   <dd class="col-sm-8">
-                    <time dateTime={c.issuedAt.toISOString()}>{when.format(c.issuedAt)}</time>
+                    <time dateTime={c.issuedAt.toISOString()}>
+                      {formatDate(ctx.lang, c.issuedAt, 'longMoment')}
+                    </time>
                   </dd>
                 </>
               )}

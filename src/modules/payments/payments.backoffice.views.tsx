@@ -2,7 +2,7 @@
 // with its options, transfers, pagoPA state and documents.
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { ErrorSummary, Field, SelectField } from '../../platform/layout/forms.tsx';
-import { Pager } from '../../platform/layout/Pager.tsx';
+import { filterQuery, Pager } from '../../platform/layout/Pager.tsx';
 import { BackofficeFrame, backofficeBase } from './payments.backoffice-frame.tsx';
 import { StatusBadge } from './payments.citizen.views.tsx';
 import {
@@ -25,12 +25,6 @@ export interface FilterForm {
   al: string;
 }
 export type FilterErrors = Partial<Record<keyof FilterForm, string>>;
-
-export const filterQuery = (form: FilterForm, page?: number) =>
-  new URLSearchParams({
-    ...Object.fromEntries(Object.entries(form).filter(([, v]) => v !== '')),
-    ...(page && page > 1 ? { pagina: String(page) } : {}),
-  }).toString();
 
 export function PositionsList(props: {
   ctx: PageContext;

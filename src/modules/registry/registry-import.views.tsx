@@ -1,6 +1,12 @@
 // Views of the registry import: the upload form with the recent imports, and one import's progress (no
 // automatic refresh: a link reloads it, as for the payments import) with its records in error.
-import { formatNumber, type Lang, type MessageKey, type Translate } from '../../platform/i18n/index.ts';
+import {
+  formatDate,
+  formatNumber,
+  type Lang,
+  type MessageKey,
+  type Translate,
+} from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
 import { RegistryFrame, registryBase } from './registry.backoffice-frame.tsx';
@@ -11,12 +17,7 @@ export const importsBase = (brand: PortalBrand) => `${registryBase(brand)}/impor
 /** Errors listed on the page; the CSV report has them all. */
 export const ERRORS_ON_PAGE = 500;
 
-const when = (lang: Lang, at: Date) =>
-  new Intl.DateTimeFormat(lang === 'it' ? 'it-IT' : 'en-GB', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-    timeZone: 'Europe/Rome',
-  }).format(at);
+const when = (lang: Lang, at: Date) => formatDate(lang, at, 'moment');
 
 export const progressOf = (i: ImportSummary) => {
   const done = i.rowsTotal - i.counts.queued;

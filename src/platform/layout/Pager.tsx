@@ -1,6 +1,13 @@
 // Previous and next links of a paged list (back-office lists keep their filters in `href`).
 import type { PageContext } from './context.ts';
 
+/** A filtered list's query string: the filled fields and, past the first, the page (`pagina`). */
+export const filterQuery = (form: object, page?: number) =>
+  new URLSearchParams({
+    ...Object.fromEntries(Object.entries(form).filter(([, v]) => v !== '')),
+    ...(page && page > 1 ? { pagina: String(page) } : {}),
+  }).toString();
+
 /** Previous and next pages of a list, keeping its filters. */
 export function Pager(props: {
   ctx: PageContext;
