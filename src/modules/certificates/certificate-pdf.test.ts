@@ -86,9 +86,19 @@ describe('a certificate rendered and sealed on a worker thread', () => {
   }, 30_000);
 
   it('carries a seal that pdfsig and verifySealedPdf accept', async () => {
-    expect(await pdfsig(onThread, ca.certPem)).toContain('Signature Validation: Signature is Valid.');
+    const report = await pdfsig(onThread, ca.certPem);
+    expect(report).toContain('Signature Validation: Signature is Valid.');
+    expect(report).toContain('Total document signed');
     expect(verifySealedPdf(onThread, ca.certPem)).toMatchObject({ valid: true });
   }, 30_000);
+
+  it('is one revision: the signature field was written with the document, not appended', () => {
+    const latin1 = onThread.toString('latin1');
+    expect(latin1.match(/%%EOF/g)).toHaveLength(1);
+    expect(latin1.match(/\/Type \/Sig\b/g)).toHaveLength(1);
+    expect(latin1).toMatch(/\/SigFlags 3/);
+    expect(latin1).not.toContain('/NeedAppearances');
+  });
 
   it('fails with the seal error of the thread (a wrong passphrase)', async () => {
     const stop = startCertificateRendering(1);

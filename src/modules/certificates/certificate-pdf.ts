@@ -18,7 +18,7 @@ import {
 import { ThreadPool } from '../../platform/workers/thread-pool.ts';
 import { CERTIFICATE_TYPE_INFO, type CertificateType, type SubjectData } from './certificate-types.ts';
 import { birthPlaceText, wordingOf } from './certificate-wording.ts';
-import { sealPdf } from './seal/pades.ts';
+import { addSealField, signSealField } from './seal/pades.ts';
 
 export interface CertificateDocument {
   type: CertificateType;
@@ -49,7 +49,12 @@ function qrOf(text: string): ModuleMatrix {
   return { columns: modules.size, rows: modules.size, dark: (c, r) => modules.get(r, c) === 1 };
 }
 
-export async function renderCertificatePdf(c: CertificateDocument): Promise<Buffer> {
+export function renderCertificatePdf(c: CertificateDocument): Promise<Buffer> {
+  return composeCertificate(c).finish();
+}
+
+/** The certificate's pages, not yet finished. */
+function composeCertificate(c: CertificateDocument): TaggedPdf {
   const info = CERTIFICATE_TYPE_INFO[c.type];
   const comune = comuneName(c.ente.name);
   const p = c.subject.person;
@@ -165,7 +170,7 @@ export async function renderCertificatePdf(c: CertificateDocument): Promise<Buff
     size: 9,
     color: COLORS.accent,
   });
-  return pdf.finish();
+  return pdf;
 }
 
 export interface SealFile {
@@ -206,10 +211,10 @@ export function renderAndSealCloned(c: CertificateDocument, seal: SealFile): Pro
 }
 
 async function renderAndSeal(c: CertificateDocument, seal: SealFile): Promise<Buffer> {
-  const rendered = await renderCertificatePdf(c);
+  const pdf = composeCertificate(c);
   const comune = comuneName(c.ente.name);
-  return sealPdf(
-    rendered,
+  addSealField(
+    pdf.doc,
     seal,
     {
       reason: `${CERTIFICATE_TYPE_INFO[c.type].title} n. ${c.number}`,
@@ -218,4 +223,5 @@ async function renderAndSeal(c: CertificateDocument, seal: SealFile): Promise<Bu
     },
     c.issuedAt,
   );
+  return signSealField(await pdf.finish(), seal, c.issuedAt);
 }

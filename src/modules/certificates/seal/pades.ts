@@ -1,7 +1,9 @@
-// The electronic seal of a rendered PDF: a PAdES baseline B-B signature (ETSI EN 319 142-1) appended as
-// an incremental update, so the original bytes, its structure tree and tags stay untouched.
-// @signpdf/placeholder-plain writes the signature dictionary, field and widget (hidden, 0×0); @signpdf
-// fills the ByteRange and Contents; cades.ts makes the CMS. See docs/adr/0010-electronic-seal.md.
+// The electronic seal of a PDF: a PAdES baseline B-B signature (ETSI EN 319 142-1). A document being
+// rendered with pdfkit gets its signature field (dictionary, hidden 0×0 widget, form) before it ends
+// (`addSealField`, then `signSealField`); any finished PDF can be sealed with an incremental update
+// (`sealPdf`: @signpdf/placeholder-plain parses it and appends the field, so the original bytes stay
+// untouched). @signpdf fills the ByteRange and Contents; cades.ts makes the CMS. See
+// docs/adr/0010-electronic-seal.md.
 // Opening a PKCS#12 costs tens of milliseconds (its key derivation), ten times a signature: each seal is
 // opened once per process and kept ready to sign, keyed by a hash of the file and passphrase (a
 // replaced seal has other bytes, so it is opened anew), the least recently used dropped beyond a bound.
@@ -10,7 +12,13 @@
 import { createHash } from 'node:crypto';
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import { SignPdf } from '@signpdf/signpdf';
-import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import {
+  ANNOTATION_FLAGS,
+  DEFAULT_BYTE_RANGE_PLACEHOLDER,
+  SIG_FLAGS,
+  Signer,
+  SUBFILTER_ETSI_CADES_DETACHED,
+} from '@signpdf/utils';
 import { type CadesSigner, cadesSigner } from './cades.ts';
 import { readPkcs12 } from './pkcs12.ts';
 
@@ -54,6 +62,74 @@ class PadesSigner extends Signer {
   override async sign(signedBytes: Buffer): Promise<Buffer> {
     return this.#signer.sign(signedBytes);
   }
+}
+
+/** What pdfkit 0.20 offers to add a form field (its typings lack the catalog and the page's dictionary). */
+interface PdfkitDocument {
+  ref(data: Record<string, unknown>): { end(): void };
+  initForm(): void;
+  page: { dictionary: { data: Record<string, unknown> } };
+  _root: { data: { AcroForm?: { data: Record<string, unknown> & { Fields: unknown[] } } } };
+}
+
+/**
+ * Adds the seal's signature field to a pdfkit document before it ends, on its current page: the
+ * signature dictionary with the ByteRange placeholder and zeroed Contents sized to the seal's CMS, the
+ * hidden widget, in pdfkit's form (which pdfkit writes out at the end). What placeholder-plain would
+ * append, without parsing the finished file.
+ */
+export function addSealField(
+  document: PDFKit.PDFDocument,
+  seal: { p12: Buffer; passphrase: string },
+  info: SealInfo,
+  signingTime: Date,
+): void {
+  const signer = sealSigner(seal);
+  const doc = document as unknown as PdfkitDocument;
+  if (doc._root.data.AcroForm) throw new Error('the document already has a form');
+  const placeholder = DEFAULT_BYTE_RANGE_PLACEHOLDER;
+  const signature = doc.ref({
+    Type: 'Sig',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    ByteRange: [0, placeholder, placeholder, placeholder],
+    Contents: new Uint8Array(signer.maxLength),
+    Reason: new String(info.reason),
+    M: signingTime,
+    ContactInfo: new String(info.contactInfo ?? ''),
+    Name: new String(info.name),
+    Location: new String(info.location),
+    Prop_Build: { Filter: { Name: 'Adobe.PPKLite' }, App: { Name: 'Convergenza' } },
+  });
+  const page = doc.page.dictionary;
+  const widget = doc.ref({
+    Type: 'Annot',
+    Subtype: 'Widget',
+    FT: 'Sig',
+    Rect: [0, 0, 0, 0],
+    V: signature,
+    T: new String('Signature1'),
+    F: ANNOTATION_FLAGS.PRINT,
+    P: page,
+  });
+  page.data.Annots = [...((page.data.Annots as unknown[] | undefined) ?? []), widget];
+  doc.initForm();
+  const form = doc._root.data.AcroForm!;
+  // A signature has its own appearance (none: the widget is hidden); PDF/A forbids NeedAppearances.
+  delete form.data.NeedAppearances;
+  form.data.SigFlags = SIG_FLAGS.SIGNATURES_EXIST | SIG_FLAGS.APPEND_ONLY;
+  form.data.Fields.push(widget);
+  signature.end();
+  widget.end();
+}
+
+/** Signs the field `addSealField` added, once the document is finished. */
+export function signSealField(
+  pdf: Buffer,
+  seal: { p12: Buffer; passphrase: string },
+  signingTime: Date,
+): Promise<Buffer> {
+  return new SignPdf().sign(pdf, new PadesSigner(sealSigner(seal)), signingTime);
 }
 
 export async function sealPdf(
