@@ -2,7 +2,14 @@
 // as one made in the caller's thread: same text, the emblem, a seal pdfsig accepts. No database: the
 // subject is a demo citizen as the registry returns her, the seal comes from a test CA.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emblemPng, figureAltTexts, pdfText } from '../payments/pdf-tools.test-support.ts';
+import {
+  emblemPng,
+  figureAltTexts,
+  pdfInfo,
+  pdfStructure,
+  pdfText,
+  qpdfCheck,
+} from '../payments/pdf-tools.test-support.ts';
 import type { RegistryPerson } from '../registry/index.ts';
 import {
   type CertificateDocument,
@@ -99,6 +106,24 @@ describe('a certificate rendered and sealed on a worker thread', () => {
     expect(latin1).toMatch(/\/SigFlags 3/);
     expect(latin1).not.toContain('/NeedAppearances');
   });
+
+  it('says it is PDF/A-2a and PDF/UA-1, with the sRGB output intent and its seal tagged as a form', async () => {
+    // The XMP metadata is stored uncompressed.
+    const latin1 = onThread.toString('latin1');
+    expect(latin1).toContain('<pdfaid:part>2</pdfaid:part>');
+    expect(latin1).toContain('<pdfaid:conformance>A</pdfaid:conformance>');
+    expect(latin1).toContain('<pdfuaid:part>1</pdfuaid:part>');
+    expect(latin1).toMatch(/\/S \/GTS_PDFA1/);
+    expect(latin1).toMatch(/\/Tabs \/S/);
+    // The invisible widget: zero-size, printable, with an (empty) appearance and a description.
+    expect(latin1).toMatch(/\/Subtype \/Widget/);
+    expect(latin1).toMatch(/\/TU \(Sigillo elettronico: Comune di Jesolo\)/);
+    expect(latin1).toMatch(/\/AP <<\s*\/N \d+ 0 R/);
+    const structure = await pdfStructure(onThread);
+    expect(structure).toMatch(/^\s*Form\b/m);
+    expect((await pdfInfo(onThread)).get('Tagged')).toBe('yes');
+    expect(await qpdfCheck(onThread)).toContain('No syntax or stream encoding errors');
+  }, 30_000);
 
   it('fails with the seal error of the thread (a wrong passphrase)', async () => {
     const stop = startCertificateRendering(1);

@@ -63,6 +63,7 @@ function composeCertificate(c: CertificateDocument): TaggedPdf {
     title: `${info.title} n. ${c.number}`,
     subject: `${info.title} – ${p.surname} ${p.givenName}`,
     author: `Comune di ${comune}`,
+    archival: true,
   });
   let y = MARGIN;
   if (c.test) {
@@ -214,7 +215,7 @@ async function renderAndSeal(c: CertificateDocument, seal: SealFile): Promise<Bu
   const pdf = composeCertificate(c);
   const comune = comuneName(c.ente.name);
   addSealField(
-    pdf.doc,
+    pdf,
     seal,
     {
       reason: `${CERTIFICATE_TYPE_INFO[c.type].title} n. ${c.number}`,

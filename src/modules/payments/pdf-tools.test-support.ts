@@ -1,4 +1,4 @@
-// Test support: reads our PDFs back with independent Debian tools (poppler-utils, zbar-tools,
+// Test support: reads our PDFs back with independent Debian tools (poppler-utils, qpdf, zbar-tools,
 // dmtx-utils). A missing tool fails the test with the package to install; it never skips.
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -16,6 +16,7 @@ const PACKAGES: Record<string, string> = {
   pdfinfo: 'poppler-utils',
   pdffonts: 'poppler-utils',
   pdftoppm: 'poppler-utils',
+  qpdf: 'qpdf',
   zbarimg: 'zbar-tools',
   dmtxread: 'dmtx-utils',
 };
@@ -80,6 +81,9 @@ export const pdfInfo = (pdf: Buffer) =>
 /** The structure tree with its text, as `pdfinfo -struct-text` prints it. */
 export const pdfStructure = (pdf: Buffer) =>
   withPdf(pdf, (file) => run('pdfinfo', ['-enc', 'UTF-8', '-struct-text', file]));
+
+/** `qpdf --check`: the file's syntax, cross-reference table and streams; throws on any error or warning. */
+export const qpdfCheck = (pdf: Buffer) => withPdf(pdf, (file) => run('qpdf', ['--check', file]));
 
 /** One row per font: name, type and whether it is embedded. */
 export const pdfFonts = (pdf: Buffer) =>

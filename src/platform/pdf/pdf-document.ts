@@ -96,6 +96,13 @@ function sharedLayoutCache(name: FontName): object {
   });
 }
 
+/** The XMP description of PDF/UA-1 (ISO 14289-1, 6.7.11), as pdfkit writes it for its 'PDF/UA' subset. */
+const PDFUA_IDENTIFICATION = `
+        <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
+            <pdfuaid:part>1</pdfuaid:part>
+        </rdf:Description>
+        `;
+
 type Struct = PDFKit.PDFStructureElement;
 interface StructOptions {
   alt?: string;
@@ -109,12 +116,17 @@ export class TaggedPdf {
   #parent: Struct;
   readonly #root: Struct;
 
-  constructor(o: { lang: PdfLang; title: string; subject?: string; author?: string }) {
+  /**
+   * `archival`: PDF/A-2a (ISO 19005-2, level A: tagged) besides PDF/UA-1, for documents kept for years
+   * (certificates): pdfkit adds the PDF/A identification and the sRGB output intent, and the PDF/UA
+   * identification is added here (pdfkit writes one of the two).
+   */
+  constructor(o: { lang: PdfLang; title: string; subject?: string; author?: string; archival?: boolean }) {
     this.doc = new PDFDocument({
       size: 'A4',
       margin: 20,
       pdfVersion: '1.7',
-      subset: 'PDF/UA',
+      subset: o.archival ? 'PDF/A-2a' : 'PDF/UA',
       tagged: true,
       lang: o.lang === 'it' ? 'it-IT' : 'en-GB',
       displayTitle: true,
@@ -130,6 +142,7 @@ export class TaggedPdf {
       // The typings (0.17) lack the 'PDF/UA' subset, which adds the pdfuaid identification to the XMP,
       // and a null font.
     } as unknown as PDFKit.PDFDocumentOptions);
+    if (o.archival) this.doc.appendXML(PDFUA_IDENTIFICATION);
     const parsed = fonts();
     for (const name of ['regular', 'semibold', 'bold'] as const) {
       // pdfkit ≥ 0.20 takes a parsed fontkit font; its typings predate that.
@@ -233,6 +246,25 @@ export class TaggedPdf {
 
   figure(alt: string, x: number, y: number, w: number, h: number, draw: () => void): void {
     this.tag('Figure', draw, { alt, bbox: [x, y, x + w, y + h], placement: 'Block' });
+  }
+
+  /**
+   * Adds an annotation (`data`: its dictionary, e.g. a form field's widget) at (x, y, w, h) under a new
+   * structure element `tag` (Form for a widget) with alternative text, as PDF/UA asks of annotations;
+   * the page then orders its annotations by the structure (Tabs S). Returns the annotation's object.
+   */
+  annotation(tag: string, alt: string, box: [number, number, number, number], data: object): unknown {
+    const element = this.doc.struct(tag, { alt } as PDFKit.Mixins.StructureElementOptions);
+    this.#parent.add(element);
+    const [x, y, w, h] = box;
+    this.doc.annotate(x, y, w, h, {
+      ...data,
+      structParent: element,
+    } as unknown as PDFKit.Mixins.AnnotationOption);
+    element.end();
+    const page = (this.doc.page as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary;
+    page.data.Tabs = 'S';
+    return (page.data.Annots as unknown[]).at(-1);
   }
 
   rule(x1: number, y: number, x2: number, dashed = false): void {

@@ -19,6 +19,7 @@ import {
   Signer,
   SUBFILTER_ETSI_CADES_DETACHED,
 } from '@signpdf/utils';
+import type { TaggedPdf } from '../../../platform/pdf/pdf-document.ts';
 import { type CadesSigner, cadesSigner } from './cades.ts';
 import { readPkcs12 } from './pkcs12.ts';
 
@@ -64,28 +65,29 @@ class PadesSigner extends Signer {
   }
 }
 
-/** What pdfkit 0.20 offers to add a form field (its typings lack the catalog and the page's dictionary). */
+/** What pdfkit 0.20 offers to add a form (its typings lack the catalog and the page's dictionary). */
 interface PdfkitDocument {
-  ref(data: Record<string, unknown>): { end(): void };
+  ref(data: Record<string, unknown>): { end(chunk?: string): void };
   initForm(): void;
-  page: { dictionary: { data: Record<string, unknown> } };
+  page: { dictionary: unknown };
   _root: { data: { AcroForm?: { data: Record<string, unknown> & { Fields: unknown[] } } } };
 }
 
 /**
- * Adds the seal's signature field to a pdfkit document before it ends, on its current page: the
- * signature dictionary with the ByteRange placeholder and zeroed Contents sized to the seal's CMS, the
- * hidden widget, in pdfkit's form (which pdfkit writes out at the end). What placeholder-plain would
- * append, without parsing the finished file.
+ * Adds the seal's signature field to a document being rendered, on its current page: the signature
+ * dictionary with the ByteRange placeholder and zeroed Contents sized to the seal's CMS; the widget,
+ * invisible (0×0, an empty appearance, as PDF/A wants of every annotation), tagged as a Form with a
+ * description (PDF/UA); pdfkit's form, which pdfkit writes out at the end. What placeholder-plain
+ * would append, without parsing the finished file.
  */
 export function addSealField(
-  document: PDFKit.PDFDocument,
+  pdf: TaggedPdf,
   seal: { p12: Buffer; passphrase: string },
   info: SealInfo,
   signingTime: Date,
 ): void {
   const signer = sealSigner(seal);
-  const doc = document as unknown as PdfkitDocument;
+  const doc = pdf.doc as unknown as PdfkitDocument;
   if (doc._root.data.AcroForm) throw new Error('the document already has a form');
   const placeholder = DEFAULT_BYTE_RANGE_PLACEHOLDER;
   const signature = doc.ref({
@@ -101,26 +103,26 @@ export function addSealField(
     Location: new String(info.location),
     Prop_Build: { Filter: { Name: 'Adobe.PPKLite' }, App: { Name: 'Convergenza' } },
   });
-  const page = doc.page.dictionary;
-  const widget = doc.ref({
-    Type: 'Annot',
+  const blank = doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 0, 0] });
+  blank.end(' '); // an empty content stream (pdfkit writes no stream for an empty string)
+  const description = `Sigillo elettronico: ${info.name}`;
+  const widget = pdf.annotation('Form', description, [0, 0, 0, 0], {
     Subtype: 'Widget',
     FT: 'Sig',
-    Rect: [0, 0, 0, 0],
     V: signature,
     T: new String('Signature1'),
+    TU: new String(description),
     F: ANNOTATION_FLAGS.PRINT,
-    P: page,
+    P: doc.page.dictionary,
+    AP: { N: blank },
   });
-  page.data.Annots = [...((page.data.Annots as unknown[] | undefined) ?? []), widget];
   doc.initForm();
   const form = doc._root.data.AcroForm!;
-  // A signature has its own appearance (none: the widget is hidden); PDF/A forbids NeedAppearances.
+  // A signature has its own appearance; PDF/A forbids NeedAppearances.
   delete form.data.NeedAppearances;
   form.data.SigFlags = SIG_FLAGS.SIGNATURES_EXIST | SIG_FLAGS.APPEND_ONLY;
   form.data.Fields.push(widget);
   signature.end();
-  widget.end();
 }
 
 /** Signs the field `addSealField` added, once the document is finished. */
