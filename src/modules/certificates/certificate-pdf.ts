@@ -18,7 +18,7 @@ import {
 import { ThreadPool } from '../../platform/workers/thread-pool.ts';
 import { CERTIFICATE_TYPE_INFO, type CertificateType, type SubjectData } from './certificate-types.ts';
 import { birthPlaceText, wordingOf } from './certificate-wording.ts';
-import { addSealField, signSealField } from './seal/pades.ts';
+import { addSealField } from './seal/pades.ts';
 
 export interface CertificateDocument {
   type: CertificateType;
@@ -214,7 +214,7 @@ export function renderAndSealCloned(c: CertificateDocument, seal: SealFile): Pro
 async function renderAndSeal(c: CertificateDocument, seal: SealFile): Promise<Buffer> {
   const pdf = composeCertificate(c);
   const comune = comuneName(c.ente.name);
-  addSealField(
+  const sign = addSealField(
     pdf,
     seal,
     {
@@ -224,5 +224,5 @@ async function renderAndSeal(c: CertificateDocument, seal: SealFile): Promise<Bu
     },
     c.issuedAt,
   );
-  return signSealField(await pdf.finish(), seal, c.issuedAt);
+  return sign(await pdf.finish());
 }

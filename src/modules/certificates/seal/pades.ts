@@ -1,6 +1,6 @@
 // The electronic seal of a PDF: a PAdES baseline B-B signature (ETSI EN 319 142-1). A document being
 // rendered with pdfkit gets its signature field (dictionary, hidden 0×0 widget, form) before it ends
-// (`addSealField`, then `signSealField`); any finished PDF can be sealed with an incremental update
+// and is signed once finished (`addSealField`); any finished PDF can be sealed with an incremental update
 // (`sealPdf`: @signpdf/placeholder-plain parses it and appends the field, so the original bytes stay
 // untouched). @signpdf fills the ByteRange and Contents; cades.ts makes the CMS. See
 // docs/adr/0010-electronic-seal.md.
@@ -67,7 +67,7 @@ class PadesSigner extends Signer {
 
 /** What pdfkit 0.20 offers to add a form (its typings lack the catalog and the page's dictionary). */
 interface PdfkitDocument {
-  ref(data: Record<string, unknown>): { end(chunk?: string): void };
+  ref(data: Record<string, unknown>): { end(chunk?: string): void; compress: boolean };
   initForm(): void;
   page: { dictionary: unknown };
   _root: { data: { AcroForm?: { data: Record<string, unknown> & { Fields: unknown[] } } } };
@@ -78,14 +78,15 @@ interface PdfkitDocument {
  * dictionary with the ByteRange placeholder and zeroed Contents sized to the seal's CMS; the widget,
  * invisible (0×0, an empty appearance, as PDF/A wants of every annotation), tagged as a Form with a
  * description (PDF/UA); pdfkit's form, which pdfkit writes out at the end. What placeholder-plain
- * would append, without parsing the finished file.
+ * would append, without parsing the finished file. Returns what signs the field once the document is
+ * finished.
  */
 export function addSealField(
   pdf: TaggedPdf,
   seal: { p12: Buffer; passphrase: string },
   info: SealInfo,
   signingTime: Date,
-): void {
+): (finished: Buffer) => Promise<Buffer> {
   const signer = sealSigner(seal);
   const doc = pdf.doc as unknown as PdfkitDocument;
   if (doc._root.data.AcroForm) throw new Error('the document already has a form');
@@ -104,6 +105,7 @@ export function addSealField(
     Prop_Build: { Filter: { Name: 'Adobe.PPKLite' }, App: { Name: 'Convergenza' } },
   });
   const blank = doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 0, 0] });
+  blank.compress = false;
   blank.end(' '); // an empty content stream (pdfkit writes no stream for an empty string)
   const description = `Sigillo elettronico: ${info.name}`;
   const widget = pdf.annotation('Form', description, [0, 0, 0, 0], {
@@ -123,15 +125,7 @@ export function addSealField(
   form.data.SigFlags = SIG_FLAGS.SIGNATURES_EXIST | SIG_FLAGS.APPEND_ONLY;
   form.data.Fields.push(widget);
   signature.end();
-}
-
-/** Signs the field `addSealField` added, once the document is finished. */
-export function signSealField(
-  pdf: Buffer,
-  seal: { p12: Buffer; passphrase: string },
-  signingTime: Date,
-): Promise<Buffer> {
-  return new SignPdf().sign(pdf, new PadesSigner(sealSigner(seal)), signingTime);
+  return (finished) => new SignPdf().sign(finished, new PadesSigner(signer), signingTime);
 }
 
 export async function sealPdf(
