@@ -1,11 +1,16 @@
-// SQL of CSV imports (migrations/0010_payments_import.sql): the upload, its rows and their outcomes.
-// Every query is filtered by ente_id; writes run in the ente's tenant transaction.
+// SQL of CSV imports (migrations/0010_payments_import.sql): the upload, its rows and their outcomes; the
+// reads every import shares come from the platform (import-jobs.repo.ts). Every query is filtered by
+// ente_id; writes run in the ente's tenant transaction.
 import { type ColumnType, type Generated, type Kysely, sql } from 'kysely';
 import type { AnyDb, Db } from '../../platform/db/database.ts';
+import {
+  type ImportStatus,
+  importJobs,
+  type ImportSummary as PlatformImportSummary,
+} from '../../platform/imports/import-jobs.repo.ts';
 import type { RowIssue } from './import-rows.ts';
 
 type Json<T> = ColumnType<T, string, string>;
-export type ImportStatus = 'queued' | 'running' | 'done';
 export type RowOutcome = 'queued' | 'created' | 'skipped' | 'error';
 
 export type ImportTables = {
@@ -35,17 +40,7 @@ export type ImportTables = {
 
 const q = (db: AnyDb) => (db as Db).withTables<ImportTables>() as unknown as Kysely<ImportTables>;
 
-export interface ImportSummary {
-  id: string;
-  fileName: string;
-  fileSha256: string;
-  status: ImportStatus;
-  rowsTotal: number;
-  counts: Record<RowOutcome, number>;
-  createdBy: string;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
+export type ImportSummary = PlatformImportSummary<RowOutcome>;
 
 export async function insertImport(
   db: AnyDb,
@@ -81,73 +76,12 @@ export async function insertRows(
   }
 }
 
-async function countsOf(db: AnyDb, enteId: string, ids: string[]) {
-  const counts = new Map<string, Record<RowOutcome, number>>();
-  if (ids.length === 0) return counts;
-  const rows = await q(db)
-    .selectFrom('payment_import_rows')
-    .select(['import_id', 'outcome', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('ente_id', '=', enteId)
-    .where('import_id', 'in', ids)
-    .groupBy(['import_id', 'outcome'])
-    .execute();
-  for (const r of rows) {
-    const entry = counts.get(r.import_id) ?? { queued: 0, created: 0, skipped: 0, error: 0 };
-    entry[r.outcome] = Number(r.n);
-    counts.set(r.import_id, entry);
-  }
-  return counts;
-}
-
-const imports = (db: AnyDb, enteId: string) =>
-  q(db).selectFrom('payment_imports').selectAll().where('ente_id', '=', enteId);
-
-async function summaries(
-  db: AnyDb,
-  enteId: string,
-  rows: Awaited<ReturnType<ReturnType<typeof imports>['execute']>>,
-) {
-  const counts = await countsOf(
-    db,
-    enteId,
-    rows.map((r) => r.id),
-  );
-  return rows.map(
-    (r): ImportSummary => ({
-      id: r.id,
-      fileName: r.file_name,
-      fileSha256: r.file_sha256,
-      status: r.status,
-      rowsTotal: r.rows_total,
-      counts: counts.get(r.id) ?? { queued: 0, created: 0, skipped: 0, error: 0 },
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
-    }),
-  );
-}
-
-export async function findImport(db: AnyDb, enteId: string, id: string): Promise<ImportSummary | undefined> {
-  const rows = await imports(db, enteId).where('id', '=', id).execute();
-  return (await summaries(db, enteId, rows))[0];
-}
-
-export async function listImports(db: AnyDb, enteId: string, limit: number): Promise<ImportSummary[]> {
-  const rows = await imports(db, enteId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
-  return summaries(db, enteId, rows);
-}
-
-/** An earlier import of the same file (by its SHA-256), if any. */
-export async function earlierImportOf(db: AnyDb, enteId: string, sha256: string, before: string) {
-  return q(db)
-    .selectFrom('payment_imports')
-    .select(['id', 'created_at'])
-    .where('ente_id', '=', enteId)
-    .where('file_sha256', '=', sha256)
-    .where('id', '<>', before)
-    .orderBy('created_at')
-    .executeTakeFirst();
-}
+const jobs = importJobs<RowOutcome>({
+  jobs: 'payment_imports',
+  rows: 'payment_import_rows',
+  outcomes: ['queued', 'created', 'skipped', 'error'],
+});
+export const { findImport, listImports, earlierImportOf } = jobs;
 
 export async function queuedRows(db: AnyDb, enteId: string, importId: string) {
   const rows = await q(db)

@@ -1,13 +1,17 @@
 // SQL of registry imports (migrations/0016_registry_import.sql): the upload, its records and their
-// outcomes. Every query is filtered by ente_id; writes run in the ente's tenant transaction. Bulk writes
+// outcomes; the reads every import shares come from the platform (import-jobs.repo.ts). Every query is filtered by ente_id; writes run in the ente's tenant transaction. Bulk writes
 // send one JSON parameter per batch, as registry.repo.ts does.
 import { type ColumnType, type Generated, type Kysely, sql } from 'kysely';
 import type { AnyDb, Db } from '../../platform/db/database.ts';
+import {
+  type ImportStatus,
+  importJobs,
+  type ImportSummary as PlatformImportSummary,
+} from '../../platform/imports/import-jobs.repo.ts';
 import type { ImportRecord } from './registry-import-file.ts';
 import type { RowIssue } from './registry-import-rows.ts';
 
 type Json<T> = ColumnType<T, string, string>;
-export type ImportStatus = 'queued' | 'running' | 'done';
 export type RowOutcome = 'queued' | 'created' | 'updated' | 'unchanged' | 'error';
 export type Settled = { rowNumber: number } & (
   | { outcome: 'created' | 'updated' | 'unchanged' }
@@ -44,20 +48,8 @@ export type ImportTables = {
 };
 
 const q = (db: AnyDb) => (db as Db).withTables<ImportTables>() as unknown as Kysely<ImportTables>;
-const EMPTY_COUNTS = { queued: 0, created: 0, updated: 0, unchanged: 0, error: 0 };
 
-export interface ImportSummary {
-  id: string;
-  fileName: string;
-  fileSha256: string;
-  format: 'csv' | 'json';
-  status: ImportStatus;
-  rowsTotal: number;
-  counts: Record<RowOutcome, number>;
-  createdBy: string;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
+export type ImportSummary = PlatformImportSummary<RowOutcome>;
 
 export async function insertImport(
   db: AnyDb,
@@ -91,73 +83,12 @@ export async function insertRows(db: AnyDb, enteId: string, importId: string, re
   }
 }
 
-async function countsOf(db: AnyDb, enteId: string, ids: string[]) {
-  const counts = new Map<string, Record<RowOutcome, number>>();
-  if (ids.length === 0) return counts;
-  const rows = await q(db)
-    .selectFrom('registry_import_rows')
-    .select(['import_id', 'outcome', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('ente_id', '=', enteId)
-    .where('import_id', 'in', ids)
-    .groupBy(['import_id', 'outcome'])
-    .execute();
-  for (const r of rows) {
-    const entry = counts.get(r.import_id) ?? { ...EMPTY_COUNTS };
-    entry[r.outcome] = Number(r.n);
-    counts.set(r.import_id, entry);
-  }
-  return counts;
-}
-
-const imports = (db: AnyDb, enteId: string) =>
-  q(db).selectFrom('registry_imports').selectAll().where('ente_id', '=', enteId);
-
-async function summaries(
-  db: AnyDb,
-  enteId: string,
-  rows: Awaited<ReturnType<ReturnType<typeof imports>['execute']>>,
-) {
-  const counts = await countsOf(
-    db,
-    enteId,
-    rows.map((r) => r.id),
-  );
-  return rows.map(
-    (r): ImportSummary => ({
-      id: r.id,
-      fileName: r.file_name,
-      fileSha256: r.file_sha256,
-      format: r.format,
-      status: r.status,
-      rowsTotal: r.rows_total,
-      counts: counts.get(r.id) ?? { ...EMPTY_COUNTS },
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
-    }),
-  );
-}
-
-export async function findImport(db: AnyDb, enteId: string, id: string): Promise<ImportSummary | undefined> {
-  return (await summaries(db, enteId, await imports(db, enteId).where('id', '=', id).execute()))[0];
-}
-
-export async function listImports(db: AnyDb, enteId: string, limit: number): Promise<ImportSummary[]> {
-  const rows = await imports(db, enteId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
-  return summaries(db, enteId, rows);
-}
-
-/** An earlier import of the same file (by its SHA-256), if any. */
-export async function earlierImportOf(db: AnyDb, enteId: string, sha256: string, before: string) {
-  return q(db)
-    .selectFrom('registry_imports')
-    .select(['id', 'created_at'])
-    .where('ente_id', '=', enteId)
-    .where('file_sha256', '=', sha256)
-    .where('id', '<>', before)
-    .orderBy('created_at')
-    .executeTakeFirst();
-}
+const jobs = importJobs<RowOutcome>({
+  jobs: 'registry_imports',
+  rows: 'registry_import_rows',
+  outcomes: ['queued', 'created', 'updated', 'unchanged', 'error'],
+});
+export const { findImport, listImports, earlierImportOf } = jobs;
 
 /** Drivers give jsonb back parsed (pg) or as text in some setups; accept both. */
 const parseJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
