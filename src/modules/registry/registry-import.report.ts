@@ -45,8 +45,7 @@ export function reportLines(
     }),
     ...result.errors.flatMap((e) =>
       e.issues.map(
-        (i) =>
-          `${t('registry.import.row')} ${e.label} (${e.kind} ${keyText(e)}) ${i.field}: ${issueText(t, i)}`,
+        (i) => `${t('imports.row')} ${e.label} (${e.kind} ${keyText(e)}) ${i.field}: ${issueText(t, i)}`,
       ),
     ),
   ];

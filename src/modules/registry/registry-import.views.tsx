@@ -1,14 +1,14 @@
-// Views of the registry import: the upload form with the recent imports, and one import's progress (no
-// automatic refresh: a link reloads it, as for the payments import) with its records in error.
+// Views of the registry import, from the parts every import shares (platform/imports): the upload form
+// with the recent imports, and one import's progress with its records in error.
+import { formatDate } from '../../platform/i18n/index.ts';
 import {
-  formatDate,
-  formatNumber,
-  type Lang,
-  type MessageKey,
-  type Translate,
-} from '../../platform/i18n/index.ts';
+  ErrorReportLink,
+  ImportState,
+  type ProgressText,
+  RecentImports,
+  UploadForm,
+} from '../../platform/imports/import-views.tsx';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
 import { RegistryFrame, registryBase } from './registry.backoffice-frame.tsx';
 import { issueText, keyText } from './registry-import.report.ts';
 import type { ImportSummary, RowError } from './registry-import.ts';
@@ -17,23 +17,10 @@ export const importsBase = (brand: PortalBrand) => `${registryBase(brand)}/impor
 /** Errors listed on the page; the CSV report has them all. */
 export const ERRORS_ON_PAGE = 500;
 
-const when = (lang: Lang, at: Date) => formatDate(lang, at, 'moment');
-
-export const progressOf = (i: ImportSummary) => {
-  const done = i.rowsTotal - i.counts.queued;
-  return { done, percent: i.rowsTotal > 0 ? Math.floor((done * 100) / i.rowsTotal) : 100 };
-};
-
-function Progress({ ctx, item }: { ctx: PageContext; item: ImportSummary }) {
-  const { done, percent } = progressOf(item);
-  const n = (value: number) => formatNumber(ctx.lang, value);
-  return (
-    <span>{ctx.t('registry.import.progress', { done: n(done), total: n(item.rowsTotal), percent })}</span>
-  );
-}
-
-const statusText = (t: Translate, item: ImportSummary) =>
-  t(`registry.import.status.${item.status}` as MessageKey);
+const progress =
+  (ctx: PageContext): ProgressText =>
+  (values) =>
+    ctx.t('registry.import.progress', values);
 
 export function ImportsPage(props: {
   ctx: PageContext;
@@ -42,66 +29,39 @@ export function ImportsPage(props: {
   csrf: string;
   error: string | null;
 }) {
-  const { ctx, brand, error } = props;
-  const { t, lang } = ctx;
+  const { ctx, brand } = props;
+  const { t } = ctx;
   const base = importsBase(brand);
   return (
     <RegistryFrame ctx={ctx} brand={brand} title={t('registry.bo.tab.imports')} tab="imports">
       <p>{t('registry.import.lead')}</p>
-      <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'file', message: error }] : []} />
-      <form method="post" action={base} enctype="multipart/form-data" novalidate>
-        <CsrfField token={props.csrf} />
-        <FileField
-          name="file"
-          label={t('registry.import.file')}
-          hint={
-            <>
-              {t('registry.import.hint')} <a href={`${base}/modello.csv`}>{t('registry.import.template')}</a>
-            </>
-          }
-          accept=".csv,.json,text/csv,application/json"
-          error={error}
-        />
-        <button type="submit" class="btn btn-primary mt-4">
-          {t('registry.import.upload')}
-        </button>
-      </form>
-      <h2 class="h4 mt-5">{t('registry.import.recent')}</h2>
-      {props.imports.length === 0 && <p>{t('registry.import.none')}</p>}
-      {props.imports.length > 0 && (
-        <table class="table" data-imports>
-          <caption class="visually-hidden">{t('registry.import.recent')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('registry.import.fileName')}</th>
-              <th scope="col">{t('registry.import.startedAt')}</th>
-              <th scope="col">{t('registry.import.state')}</th>
-              <th scope="col">{t('registry.import.outcome')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.imports.map((i) => (
-              <tr data-import={i.id}>
-                <td>
-                  <a href={`${base}/${i.id}`}>{i.fileName}</a>
-                </td>
-                <td>{when(lang, i.createdAt)}</td>
-                <td>
-                  {statusText(t, i)} · <Progress ctx={ctx} item={i} />
-                </td>
-                <td>
-                  {t('registry.import.counts', {
-                    created: i.counts.created,
-                    updated: i.counts.updated,
-                    unchanged: i.counts.unchanged,
-                    errors: i.counts.error,
-                  })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <UploadForm
+        ctx={ctx}
+        action={base}
+        csrf={props.csrf}
+        error={props.error}
+        label={t('registry.import.file')}
+        hint={
+          <>
+            {t('registry.import.hint')} <a href={`${base}/modello.csv`}>{t('registry.import.template')}</a>
+          </>
+        }
+        accept=".csv,.json,text/csv,application/json"
+      />
+      <RecentImports
+        ctx={ctx}
+        base={base}
+        imports={props.imports}
+        progress={progress(ctx)}
+        outcome={(i) =>
+          t('registry.import.counts', {
+            created: i.counts.created,
+            updated: i.counts.updated,
+            unchanged: i.counts.unchanged,
+            errors: i.counts.error,
+          })
+        }
+      />
     </RegistryFrame>
   );
 }
@@ -123,63 +83,30 @@ export function ImportPage(props: {
   const { ctx, brand, item, errors } = props;
   const { t, lang } = ctx;
   const here = `${importsBase(brand)}/${item.id}`;
-  const { done, percent } = progressOf(item);
   return (
     <RegistryFrame ctx={ctx} brand={brand} title={item.fileName} tab="imports" sub>
-      {props.earlier && (
-        <div class="alert alert-info" role="note">
-          {t('registry.import.sameFile', { when: when(lang, props.earlier) })}
-        </div>
-      )}
-      <div role="status" data-import-status={item.status} data-percent={percent}>
-        <p class="mb-1">
-          {statusText(t, item)}: <Progress ctx={ctx} item={item} />
-        </p>
-        <progress
-          class="w-100"
-          max={item.rowsTotal}
-          value={done}
-          aria-label={t('registry.import.progressLabel')}
-        >
-          {`${percent}%`}
-        </progress>
-      </div>
-      {item.status !== 'done' && (
-        <p>
-          <a class="btn btn-outline-primary" href={here} data-reload>
-            {t('registry.import.reload')}
-          </a>
-        </p>
-      )}
-      <dl class="row mt-3">
-        {COUNTS.map(([outcome, label]) => (
-          <>
-            <dt class="col-sm-4">{t(label)}</dt>
-            <dd class="col-sm-8" data-count={outcome}>
-              {formatNumber(lang, item.counts[outcome])}
-            </dd>
-          </>
-        ))}
-      </dl>
+      <ImportState
+        ctx={ctx}
+        item={item}
+        here={here}
+        progress={progress(ctx)}
+        sameFile={
+          props.earlier && t('registry.import.sameFile', { when: formatDate(lang, props.earlier, 'moment') })
+        }
+        counts={COUNTS.map(([outcome, label]) => [outcome, t(label)] as const)}
+      />
       {errors.length > 0 && (
         <>
-          <p>
-            <a href={`${here}/errori.csv`} download>
-              {t('registry.import.errorReport')}
-            </a>
-          </p>
-          {item.counts.error > errors.length && (
-            <p>{t('registry.import.errorsTruncated', { shown: errors.length })}</p>
-          )}
+          <ErrorReportLink ctx={ctx} here={here} shown={errors.length} total={item.counts.error} />
           <table class="table" data-row-errors>
             <caption>{t('registry.import.errors')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('registry.import.row')}</th>
+                <th scope="col">{t('imports.row')}</th>
                 <th scope="col">{t('registry.import.kind')}</th>
                 <th scope="col">{t('registry.import.key')}</th>
-                <th scope="col">{t('registry.import.column')}</th>
-                <th scope="col">{t('registry.import.problem')}</th>
+                <th scope="col">{t('imports.column')}</th>
+                <th scope="col">{t('imports.problem')}</th>
               </tr>
             </thead>
             <tbody>
