@@ -5,7 +5,6 @@ import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { can } from '../../platform/auth/policy.ts';
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts';
-import { renderPage } from '../../platform/layout/Layout.tsx';
 import { type EnteDirectory, EnteFrame, type EnteWithSad, enteScope } from '../tenancy/index.ts';
 import type { FieldIssue, Rule } from './payments.rules.ts';
 
@@ -41,12 +40,7 @@ export const paymentsAdminScope = (directory: EnteDirectory) =>
 
 export const PaymentsFrame = EnteFrame;
 
-export const sendPage = (reply: FastifyReply, page: VNode, status = 200) =>
-  reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(renderPage(page));
+export { sendPage } from '../../platform/layout/Layout.tsx';
 
 export const Notice = ({ text }: { text: string }) => (
   <div class="alert alert-success" role="status">

@@ -1,11 +1,12 @@
 // The words of the registry import: a refused file, a record's problems, and the report the command line
 // prints. The pages and the CLI use the same messages (platform i18n, prefix registry.import.).
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts';
+import type { RefusedUpload } from '../../platform/imports/import-routes.ts';
 import type { RowError } from './registry-import.repo.ts';
 import type { FileProblem } from './registry-import-file.ts';
 import type { RowIssue } from './registry-import-rows.ts';
 
-export function problemText(t: Translate, problem: FileProblem | { kind: 'noFile' }): string {
+export function problemText(t: Translate, problem: RefusedUpload<FileProblem>): string {
   switch (problem.kind) {
     case 'malformed':
       return t('registry.import.file.malformed', { line: problem.line });
