@@ -1,13 +1,7 @@
 // Views of the registry import, from the parts every import shares (platform/imports): the upload form
 // with the recent imports, and one import's progress with its records in error.
 import { formatDate } from '../../platform/i18n/index.ts';
-import {
-  ErrorReportLink,
-  ImportState,
-  type ProgressText,
-  RecentImports,
-  UploadForm,
-} from '../../platform/imports/import-views.tsx';
+import { ImportDetail, ImportsOverview, type ProgressText } from '../../platform/imports/import-views.tsx';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { RegistryFrame, registryBase } from './registry.backoffice-frame.tsx';
 import { issueText, keyText } from './registry-import.report.ts';
@@ -31,26 +25,20 @@ export function ImportsPage(props: {
 }) {
   const { ctx, brand } = props;
   const { t } = ctx;
-  const base = importsBase(brand);
   return (
     <RegistryFrame ctx={ctx} brand={brand} title={t('registry.bo.tab.imports')} tab="imports">
-      <p>{t('registry.import.lead')}</p>
-      <UploadForm
+      <ImportsOverview
         ctx={ctx}
-        action={base}
+        base={importsBase(brand)}
         csrf={props.csrf}
         error={props.error}
-        label={t('registry.import.file')}
-        hint={
-          <>
-            {t('registry.import.hint')} <a href={`${base}/modello.csv`}>{t('registry.import.template')}</a>
-          </>
-        }
+        texts={{
+          lead: t('registry.import.lead'),
+          label: t('registry.import.file'),
+          hint: t('registry.import.hint'),
+          template: t('registry.import.template'),
+        }}
         accept=".csv,.json,text/csv,application/json"
-      />
-      <RecentImports
-        ctx={ctx}
-        base={base}
         imports={props.imports}
         progress={progress(ctx)}
         outcome={(i) =>
@@ -80,51 +68,28 @@ export function ImportPage(props: {
   errors: RowError[];
   earlier: Date | null;
 }) {
-  const { ctx, brand, item, errors } = props;
+  const { ctx, brand, item } = props;
   const { t, lang } = ctx;
-  const here = `${importsBase(brand)}/${item.id}`;
   return (
     <RegistryFrame ctx={ctx} brand={brand} title={item.fileName} tab="imports" sub>
-      <ImportState
+      <ImportDetail
         ctx={ctx}
         item={item}
-        here={here}
+        here={`${importsBase(brand)}/${item.id}`}
         progress={progress(ctx)}
         sameFile={
           props.earlier && t('registry.import.sameFile', { when: formatDate(lang, props.earlier, 'moment') })
         }
         counts={COUNTS.map(([outcome, label]) => [outcome, t(label)] as const)}
+        errors={props.errors}
+        caption={t('registry.import.errors')}
+        row={(e) => e.label}
+        columns={[
+          { header: t('registry.import.kind'), cell: (e) => e.kind },
+          { header: t('registry.import.key'), cell: (e) => keyText(e) },
+        ]}
+        issueText={(issue) => issueText(t, issue)}
       />
-      {errors.length > 0 && (
-        <>
-          <ErrorReportLink ctx={ctx} here={here} shown={errors.length} total={item.counts.error} />
-          <table class="table" data-row-errors>
-            <caption>{t('registry.import.errors')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('imports.row')}</th>
-                <th scope="col">{t('registry.import.kind')}</th>
-                <th scope="col">{t('registry.import.key')}</th>
-                <th scope="col">{t('imports.column')}</th>
-                <th scope="col">{t('imports.problem')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {errors.flatMap((e) =>
-                e.issues.map((issue) => (
-                  <tr data-row={e.label}>
-                    <td>{e.label}</td>
-                    <td>{e.kind}</td>
-                    <td>{keyText(e)}</td>
-                    <td>{issue.field}</td>
-                    <td>{issueText(t, issue)}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-        </>
-      )}
     </RegistryFrame>
   );
 }

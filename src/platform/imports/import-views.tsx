@@ -1,7 +1,8 @@
-// The parts of the pages every file import shares (payments positions, registry records), inside each
-// module's own frame: the upload form, the recent uploads, an upload's state (its progress, no automatic
-// refresh: a link reloads it) and its counts per outcome. What differs comes from the module: what a row
-// is called in the progress line, what uploading the same file again does, its own columns.
+// The bodies of the pages every file import has (payments positions, registry records), inside each
+// module's own frame: the imports page (the module's lead, the upload form, the recent uploads) and an
+// upload's page (its state, its progress — no automatic refresh: a link reloads it —, its counts per
+// outcome, its rows in error). What differs comes from the module: what a row is called in the progress
+// line, what uploading the same file again does, its counts and its own error columns.
 import type { ComponentChildren } from 'preact';
 import { formatDate, formatNumber, type MessageKey } from '../i18n/index.ts';
 import type { PageContext } from '../layout/context.ts';
@@ -18,50 +19,55 @@ export const progressOf = (i: Summary) => {
 /** The module's progress line, e.g. "{done} righe elaborate su {total} ({percent}%)". */
 export type ProgressText = (values: { done: string; total: string; percent: number }) => string;
 
-function Progress({ ctx, item, text }: { ctx: PageContext; item: Summary; text: ProgressText }) {
+function Status({ ctx, item, progress }: { ctx: PageContext; item: Summary; progress: ProgressText }) {
   const { done, percent } = progressOf(item);
   const n = (value: number) => formatNumber(ctx.lang, value);
-  return <span>{text({ done: n(done), total: n(item.rowsTotal), percent })}</span>;
-}
-
-const statusText = (ctx: PageContext, item: Summary) => ctx.t(`imports.status.${item.status}` as MessageKey);
-
-export function UploadForm(props: {
-  ctx: PageContext;
-  action: string;
-  csrf: string;
-  error: string | null;
-  label: string;
-  hint: ComponentChildren;
-  accept: string;
-}) {
-  const { ctx, error } = props;
   return (
     <>
-      <ErrorSummary title={ctx.t('admin.errors')} errors={error ? [{ field: 'file', message: error }] : []} />
-      <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
-        <CsrfField token={props.csrf} />
-        <FileField name="file" label={props.label} hint={props.hint} accept={props.accept} error={error} />
-        <button type="submit" class="btn btn-primary mt-4">
-          {ctx.t('imports.upload')}
-        </button>
-      </form>
+      {ctx.t(`imports.status.${item.status}` as MessageKey)} ·{' '}
+      <span>{progress({ done: n(done), total: n(item.rowsTotal), percent })}</span>
     </>
   );
 }
 
-/** The recent uploads, each linked to its page; `outcome` adds a column of the module's. */
-export function RecentImports<S extends Summary>(props: {
+/**
+ * The imports page: the lead, the upload form (the hint ends with the template's link) with a refused
+ * upload's reason, the recent uploads each linked to its page; `outcome` adds a column of the module's.
+ */
+export function ImportsOverview<S extends Summary>(props: {
   ctx: PageContext;
   base: string;
+  csrf: string;
+  error: string | null;
+  texts: { lead: string; label: string; hint: string; template: string };
+  accept: string;
   imports: S[];
   progress: ProgressText;
   outcome?: (item: S) => ComponentChildren;
 }) {
-  const { ctx, base, outcome } = props;
+  const { ctx, base, error, texts, outcome } = props;
   const { t, lang } = ctx;
   return (
     <>
+      <p>{texts.lead}</p>
+      <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'file', message: error }] : []} />
+      <form method="post" action={base} enctype="multipart/form-data" novalidate>
+        <CsrfField token={props.csrf} />
+        <FileField
+          name="file"
+          label={texts.label}
+          hint={
+            <>
+              {texts.hint} <a href={`${base}/modello.csv`}>{texts.template}</a>
+            </>
+          }
+          accept={props.accept}
+          error={error}
+        />
+        <button type="submit" class="btn btn-primary mt-4">
+          {t('imports.upload')}
+        </button>
+      </form>
       <h2 class="h4 mt-5">{t('imports.recent')}</h2>
       {props.imports.length === 0 && <p>{t('imports.none')}</p>}
       {props.imports.length > 0 && (
@@ -83,7 +89,7 @@ export function RecentImports<S extends Summary>(props: {
                 </td>
                 <td>{formatDate(lang, i.createdAt, 'moment')}</td>
                 <td>
-                  {statusText(ctx, i)} · <Progress ctx={ctx} item={i} text={props.progress} />
+                  <Status ctx={ctx} item={i} progress={props.progress} />
                 </td>
                 {outcome && <td>{outcome(i)}</td>}
               </tr>
@@ -96,19 +102,25 @@ export function RecentImports<S extends Summary>(props: {
 }
 
 /**
- * An upload's state: a note when the same file was uploaded before (`sameFile`: what that means, in the
- * module's words), its status and progress bar, a link that reloads the page until it is done, and its
- * counts per outcome.
+ * An upload's page: a note when the same file was uploaded before (`sameFile`, in the module's words),
+ * its status and progress bar, a link that reloads the page until it is done, its counts per outcome;
+ * then its rows in error (the first ones: the CSV report, linked, has them all), one line per problem
+ * with the row, the module's own columns, the column and the problem.
  */
-export function ImportState<S extends Summary>(props: {
+export function ImportDetail<S extends Summary, E extends { issues: readonly { field: string }[] }>(props: {
   ctx: PageContext;
   item: S;
   here: string;
   progress: ProgressText;
   sameFile: string | null;
   counts: readonly (readonly [keyof S['counts'] & string, string])[];
+  errors: E[];
+  caption: string;
+  row: (e: E) => string | number;
+  columns: readonly { header: string; cell: (e: E) => ComponentChildren }[];
+  issueText: (issue: E['issues'][number]) => string;
 }) {
-  const { ctx, item } = props;
+  const { ctx, item, errors, columns, row } = props;
   const { t, lang } = ctx;
   const { done, percent } = progressOf(item);
   return (
@@ -120,7 +132,7 @@ export function ImportState<S extends Summary>(props: {
       )}
       <div role="status" data-import-status={item.status} data-percent={percent}>
         <p class="mb-1">
-          {statusText(ctx, item)}: <Progress ctx={ctx} item={item} text={props.progress} />
+          <Status ctx={ctx} item={item} progress={props.progress} />
         </p>
         <progress class="w-100" max={item.rowsTotal} value={done} aria-label={t('imports.progressLabel')}>
           {`${percent}%`}
@@ -143,21 +155,45 @@ export function ImportState<S extends Summary>(props: {
           </>
         ))}
       </dl>
-    </>
-  );
-}
-
-/** The link to an upload's full error report (CSV) and, when the page shows only the first, a note. */
-export function ErrorReportLink(props: { ctx: PageContext; here: string; shown: number; total: number }) {
-  const { t } = props.ctx;
-  return (
-    <>
-      <p>
-        <a href={`${props.here}/errori.csv`} download>
-          {t('imports.errorReport')}
-        </a>
-      </p>
-      {props.total > props.shown && <p>{t('imports.errorsTruncated', { shown: props.shown })}</p>}
+      {errors.length > 0 && (
+        <>
+          <p>
+            <a href={`${props.here}/errori.csv`} download>
+              {t('imports.errorReport')}
+            </a>
+          </p>
+          {item.counts.error > errors.length && (
+            <p>{t('imports.errorsTruncated', { shown: errors.length })}</p>
+          )}
+          <table class="table" data-row-errors>
+            <caption>{props.caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('imports.row')}</th>
+                {columns.map((c) => (
+                  <th scope="col">{c.header}</th>
+                ))}
+                <th scope="col">{t('imports.column')}</th>
+                <th scope="col">{t('imports.problem')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {errors.flatMap((e) =>
+                e.issues.map((issue) => (
+                  <tr data-row={row(e)}>
+                    <td>{row(e)}</td>
+                    {columns.map((c) => (
+                      <td>{c.cell(e)}</td>
+                    ))}
+                    <td>{issue.field}</td>
+                    <td>{props.issueText(issue)}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+        </>
+      )}
     </>
   );
 }
