@@ -1,6 +1,7 @@
 // A certificate rendered and sealed on a worker thread (startCertificateRendering) is the same document
 // as one made in the caller's thread: same text, the emblem, a seal pdfsig accepts. No database: the
 // subject is a demo citizen as the registry returns her, the seal comes from a test CA.
+import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   emblemPng,
@@ -13,10 +14,12 @@ import {
 import type { RegistryPerson } from '../registry/index.ts';
 import {
   type CertificateDocument,
+  renderCertificatePdf,
   type SealFile,
   sealedCertificatePdf,
   startCertificateRendering,
 } from './certificate-pdf.ts';
+import { sealPdf } from './seal/pades.ts';
 import { pdfsig } from './seal/pdfsig.test-support.ts';
 import { createTestCa, issueTestSeal } from './seal/test-ca.ts';
 import { verifySealedPdf } from './seal/verify.ts';
@@ -134,5 +137,34 @@ describe('a certificate rendered and sealed on a worker thread', () => {
     } finally {
       await stop();
     }
+  }, 30_000);
+
+  it('can be sealed again with an incremental update, both seals valid', async () => {
+    const again = await sealPdf(onThread, seal, {
+      reason: 'Seconda firma',
+      location: 'Jesolo',
+      name: 'Comune di Jesolo',
+    });
+    const report = await pdfsig(again, ca.certPem);
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    // The form keeps the first field and gains the second.
+    expect(again.toString('latin1')).toMatch(/\/Fields \[\d+ 0 R \d+ 0 R\]/);
+  }, 30_000);
+});
+
+describe('the metadata of a certificate', () => {
+  it('stays well-formed XML when a name holds & or <', async () => {
+    const odd = { ...GIULIA, surname: "D'Amico & <Figli>" };
+    const pdf = await renderCertificatePdf({
+      ...DOCUMENT,
+      subject: { ...DOCUMENT.subject, person: odd },
+    });
+    const latin1 = pdf.toString('latin1');
+    const xmp = latin1.slice(latin1.indexOf('<?xpacket begin'), latin1.indexOf('<?xpacket end="w"?>') + 19);
+    expect(xmp).toContain('<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>');
+    // xmllint (libxml2-utils, installed by .ci/run) exits non-zero on malformed XML.
+    execFileSync('xmllint', ['--noout', '-'], { input: Buffer.from(xmp, 'latin1') });
+    expect((await pdfInfo(pdf)).get('Subject')).toContain("D'Amico ＆ ‹Figli›");
+    expect(await pdfText(pdf)).toContain("D'Amico & <Figli>");
   }, 30_000);
 });

@@ -1,8 +1,6 @@
 // The frame of the ente admin's payments pages (/{slug}/admin/pagamenti…): the ente resolved from the
 // path, the policy check (its ente admin, or an admin of its SAD), the page with the ente's brand, and
 // field errors as page messages.
-import type { FastifyReply } from 'fastify';
-import type { VNode } from 'preact';
 import { can } from '../../platform/auth/policy.ts';
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts';
 import { type EnteDirectory, EnteFrame, type EnteWithSad, enteScope } from '../tenancy/index.ts';

@@ -74,6 +74,7 @@ export function ImportPage(props: {
         counts={COUNTS.map(([outcome, label]) => [outcome, t(label)] as const)}
         errors={props.errors}
         caption={t('payments.import.errors')}
+        truncated={(shown) => t('payments.import.errorsTruncated', { shown })}
         row={(e) => e.rowNumber}
         columns={[{ header: 'IUPD', cell: (e) => e.iupd }]}
         issueText={(issue) => issueText(t, issue)}

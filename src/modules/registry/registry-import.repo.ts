@@ -1,6 +1,7 @@
 // SQL of registry imports (migrations/0016_registry_import.sql): the upload, its records and their
-// outcomes; the reads every import shares come from the platform (import-jobs.repo.ts). Every query is filtered by ente_id; writes run in the ente's tenant transaction. Bulk writes
-// send one JSON parameter per batch, as registry.repo.ts does.
+// outcomes; the reads every import shares come from the platform (import-jobs.repo.ts). Every query is
+// filtered by ente_id; writes run in the ente's tenant transaction. Bulk writes send one JSON parameter
+// per batch, as registry.repo.ts does.
 import { type ColumnType, type Generated, type Kysely, sql } from 'kysely';
 import type { AnyDb, Db } from '../../platform/db/database.ts';
 import {

@@ -83,6 +83,7 @@ export function ImportPage(props: {
         counts={COUNTS.map(([outcome, label]) => [outcome, t(label)] as const)}
         errors={props.errors}
         caption={t('registry.import.errors')}
+        truncated={(shown) => t('registry.import.errorsTruncated', { shown })}
         row={(e) => e.label}
         columns={[
           { header: t('registry.import.kind'), cell: (e) => e.kind },

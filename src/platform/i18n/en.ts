@@ -515,7 +515,6 @@ export const en: Record<MessageKey, string> = {
   'imports.progressLabel': 'Import progress',
   'imports.reload': 'Reload the page',
   'imports.errorReport': 'Download the list of errors (CSV)',
-  'imports.errorsTruncated': 'The first {shown} errors are shown: the full list is in the CSV file.',
   'imports.row': 'Row',
   'imports.column': 'Column',
   'imports.problem': 'Problem',
@@ -532,6 +531,8 @@ export const en: Record<MessageKey, string> = {
   'payments.import.skipped': 'Rows imported before',
   'payments.import.failed': 'Rows with errors',
   'payments.import.errors': 'Rows with errors',
+  'payments.import.errorsTruncated':
+    'The first {shown} rows with errors are shown: the full list is in the CSV file.',
   'payments.import.file.noFile': 'Choose a CSV file to import.',
   'payments.import.file.empty': 'The file is empty or has no data rows.',
   'payments.import.file.malformed': 'The file is not a readable CSV: check the quotes near line {line}.',
@@ -827,6 +828,8 @@ export const en: Record<MessageKey, string> = {
   'registry.import.unchanged': 'Unchanged records',
   'registry.import.failed': 'Records with errors',
   'registry.import.errors': 'Records with errors',
+  'registry.import.errorsTruncated':
+    'The first {shown} records with errors are shown: the full list is in the CSV file.',
   'registry.import.kind': 'Kind',
   'registry.import.key': 'Record',
   'registry.import.file.noFile': 'Choose a CSV or JSON file to import.',

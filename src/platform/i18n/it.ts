@@ -520,7 +520,6 @@ export const it = {
   'imports.progressLabel': 'Avanzamento dell’importazione',
   'imports.reload': 'Aggiorna la pagina',
   'imports.errorReport': 'Scarica l’elenco degli errori (CSV)',
-  'imports.errorsTruncated': 'Sono mostrati i primi {shown} errori: l’elenco completo è nel file CSV.',
   'imports.row': 'Riga',
   'imports.column': 'Colonna',
   'imports.problem': 'Problema',
@@ -537,6 +536,8 @@ export const it = {
   'payments.import.skipped': 'Righe già importate in precedenza',
   'payments.import.failed': 'Righe con errori',
   'payments.import.errors': 'Righe con errori',
+  'payments.import.errorsTruncated':
+    'Sono mostrate le prime {shown} righe con errori: l’elenco completo è nel file CSV.',
   'payments.import.file.noFile': 'Scegli un file CSV da importare.',
   'payments.import.file.empty': 'Il file è vuoto o non ha righe di dati.',
   'payments.import.file.malformed':
@@ -838,6 +839,8 @@ export const it = {
   'registry.import.unchanged': 'Record invariati',
   'registry.import.failed': 'Record con errori',
   'registry.import.errors': 'Record con errori',
+  'registry.import.errorsTruncated':
+    'Sono mostrati i primi {shown} record con errori: l’elenco completo è nel file CSV.',
   'registry.import.kind': 'Tipo',
   'registry.import.key': 'Record',
   'registry.import.file.noFile': 'Scegli un file CSV o JSON da importare.',

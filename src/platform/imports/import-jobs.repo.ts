@@ -32,14 +32,14 @@ interface JobRow {
 }
 
 /** A module's tables and the outcomes its rows can have ('queued' until applied). */
-export interface ImportTables<Outcome extends string> {
+export interface ImportTableNames<Outcome extends string> {
   jobs: string;
   rows: string;
   outcomes: readonly Outcome[];
 }
 
 /** The shared reads of one module's imports; every query is filtered by the ente. */
-export function importJobs<Outcome extends string>(tables: ImportTables<Outcome>) {
+export function importJobs<Outcome extends string>(tables: ImportTableNames<Outcome>) {
   const jobs = sql.table(tables.jobs);
   const rows = sql.table(tables.rows);
   const columns = sql`id, file_name, file_sha256, status, rows_total, created_by, created_at, finished_at`;

@@ -11,7 +11,7 @@ import type { ImportSummary } from './import-jobs.repo.ts';
 
 type Summary = ImportSummary<'queued' | 'error'>;
 
-export const progressOf = (i: Summary) => {
+const progressOf = (i: Summary) => {
   const done = i.rowsTotal - i.counts.queued;
   return { done, percent: i.rowsTotal > 0 ? Math.floor((done * 100) / i.rowsTotal) : 100 };
 };
@@ -116,6 +116,8 @@ export function ImportDetail<S extends Summary, E extends { issues: readonly { f
   counts: readonly (readonly [keyof S['counts'] & string, string])[];
   errors: E[];
   caption: string;
+  /** "The first {shown} rows with errors are shown…", in the module's words. */
+  truncated: (shown: number) => string;
   row: (e: E) => string | number;
   columns: readonly { header: string; cell: (e: E) => ComponentChildren }[];
   issueText: (issue: E['issues'][number]) => string;
@@ -162,9 +164,7 @@ export function ImportDetail<S extends Summary, E extends { issues: readonly { f
               {t('imports.errorReport')}
             </a>
           </p>
-          {item.counts.error > errors.length && (
-            <p>{t('imports.errorsTruncated', { shown: errors.length })}</p>
-          )}
+          {item.counts.error > errors.length && <p>{props.truncated(errors.length)}</p>}
           <table class="table" data-row-errors>
             <caption>{props.caption}</caption>
             <thead>

@@ -96,12 +96,45 @@ function sharedLayoutCache(name: FontName): object {
   });
 }
 
-/** The XMP description of PDF/UA-1 (ISO 14289-1, 6.7.11), as pdfkit writes it for its 'PDF/UA' subset. */
+/**
+ * The XMP identification of PDF/UA-1 (ISO 14289-1, 6.7.11), as pdfkit writes it for its 'PDF/UA'
+ * subset, and, since pdfuaid is not among PDF/A-2's predefined schemas, its declaration as a PDF/A
+ * extension schema (ISO 19005-2, 6.6.2.3).
+ */
 const PDFUA_IDENTIFICATION = `
         <rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
             <pdfuaid:part>1</pdfuaid:part>
         </rdf:Description>
+        <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+            xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+            xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+            <pdfaExtension:schemas>
+                <rdf:Bag>
+                    <rdf:li rdf:parseType="Resource">
+                        <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+                        <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+                        <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+                        <pdfaSchema:property>
+                            <rdf:Seq>
+                                <rdf:li rdf:parseType="Resource">
+                                    <pdfaProperty:name>part</pdfaProperty:name>
+                                    <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+                                    <pdfaProperty:category>internal</pdfaProperty:category>
+                                    <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
+                                </rdf:li>
+                            </rdf:Seq>
+                        </pdfaSchema:property>
+                    </rdf:li>
+                </rdf:Bag>
+            </pdfaExtension:schemas>
+        </rdf:Description>
         `;
+
+/**
+ * pdfkit copies the title, subject and author into the XMP metadata as they are, so `&` or `<` (a name
+ * typed that way) would break the XML: they become look-alike characters in both places.
+ */
+const metadataText = (text: string) => text.replace(/&/g, '＆').replace(/</g, '‹').replace(/>/g, '›');
 
 type Struct = PDFKit.PDFStructureElement;
 interface StructOptions {
@@ -131,9 +164,9 @@ export class TaggedPdf {
       lang: o.lang === 'it' ? 'it-IT' : 'en-GB',
       displayTitle: true,
       info: {
-        Title: o.title,
-        ...(o.subject ? { Subject: o.subject } : {}),
-        ...(o.author ? { Author: o.author } : {}),
+        Title: metadataText(o.title),
+        ...(o.subject ? { Subject: metadataText(o.subject) } : {}),
+        ...(o.author ? { Author: metadataText(o.author) } : {}),
         Creator: 'Convergenza',
       },
       // No default font: pdfkit would otherwise parse Helvetica's metrics (AFM) for every document, to
@@ -250,8 +283,8 @@ export class TaggedPdf {
 
   /**
    * Adds an annotation (`data`: its dictionary, e.g. a form field's widget) at (x, y, w, h) under a new
-   * structure element `tag` (Form for a widget) with alternative text, as PDF/UA asks of annotations;
-   * the page then orders its annotations by the structure (Tabs S). Returns the annotation's object.
+   * structure element `tag` (Form for a widget) with alternative text, as PDF/UA asks of annotations
+   * (pdfkit gives the pages of a tagged document Tabs S). Returns the annotation's object.
    */
   annotation(tag: string, alt: string, box: [number, number, number, number], data: object): unknown {
     const element = this.doc.struct(tag, { alt } as PDFKit.Mixins.StructureElementOptions);
@@ -262,9 +295,7 @@ export class TaggedPdf {
       structParent: element,
     } as unknown as PDFKit.Mixins.AnnotationOption);
     element.end();
-    const page = (this.doc.page as unknown as { dictionary: { data: Record<string, unknown> } }).dictionary;
-    page.data.Tabs = 'S';
-    return (page.data.Annots as unknown[]).at(-1);
+    return (this.doc.page as unknown as { annotations: unknown[] }).annotations.at(-1);
   }
 
   rule(x1: number, y: number, x2: number, dashed = false): void {

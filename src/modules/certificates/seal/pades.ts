@@ -120,9 +120,10 @@ export function addSealField(
   });
   doc.initForm();
   const form = doc._root.data.AcroForm!;
-  // A signature has its own appearance; PDF/A forbids NeedAppearances.
-  delete form.data.NeedAppearances;
-  form.data.SigFlags = SIG_FLAGS.SIGNATURES_EXIST | SIG_FLAGS.APPEND_ONLY;
+  // A signature has its own appearance; PDF/A forbids NeedAppearances. The Type (optional), first,
+  // lets placeholder-plain find the form when the file is sealed again (`sealPdf`).
+  const { NeedAppearances: _, ...rest } = form.data;
+  form.data = { Type: 'AcroForm', ...rest, SigFlags: SIG_FLAGS.SIGNATURES_EXIST | SIG_FLAGS.APPEND_ONLY };
   form.data.Fields.push(widget);
   signature.end();
   return (finished) => new SignPdf().sign(finished, new PadesSigner(signer), signingTime);
