@@ -51,6 +51,11 @@ const CONCURRENT = 600;
  */
 const HTTP_WARMUP = 1500;
 const HTTP_ISSUES = 3000;
+/**
+ * Measured rounds of HTTP_ISSUES: one round's rate varies by a few per cent from run to run on this
+ * shared machine; the rate is the median round's, the latencies are those of every round's requests.
+ */
+const HTTP_ROUNDS = 3;
 const HTTP_ALONE = 200;
 const TARGET_PER_S = 150;
 const TARGET_P95_MS = 100;
@@ -222,6 +227,8 @@ async function overHttp(f: CertificatesFixture) {
     const seconds = (performance.now() - started) / 1000;
     return {
       perSecond: round(count / seconds, 1),
+      issues,
+      journeys,
       issue: percentiles(issues),
       journey: percentiles(journeys),
       last: last as Buffer | null,
@@ -235,11 +242,22 @@ async function overHttp(f: CertificatesFixture) {
     const client = processCpuMs(process.pid);
     const { result: measured, cost } = await costOf(
       f.databaseUrl,
-      HTTP_ISSUES,
-      () => run(HTTP_ISSUES),
+      HTTP_ISSUES * HTTP_ROUNDS,
+      async () => {
+        const rounds = [];
+        for (let r = 0; r < HTTP_ROUNDS; r++) rounds.push(await run(HTTP_ISSUES));
+        const rates = rounds.map((r) => r.perSecond);
+        return {
+          rates,
+          perSecond: [...rates].sort((a, b) => a - b)[Math.floor(HTTP_ROUNDS / 2)]!,
+          issue: percentiles(rounds.flatMap((r) => r.issues)),
+          journey: percentiles(rounds.flatMap((r) => r.journeys)),
+          last: rounds.at(-1)!.last,
+        };
+      },
       server.pid,
     );
-    const clientMs = round((processCpuMs(process.pid) - client) / HTTP_ISSUES, 2);
+    const clientMs = round((processCpuMs(process.pid) - client) / (HTTP_ISSUES * HTTP_ROUNDS), 2);
     const after = await serverCounters(server.url);
     // Half the citizens: how latency falls when fewer journeys are in flight.
     const half = await run(HTTP_ISSUES / 2, agents.slice(0, CONCURRENCY / 2));
@@ -252,6 +270,7 @@ async function overHttp(f: CertificatesFixture) {
     const pdf = measured.last;
     return {
       certificates: HTTP_ISSUES,
+      rounds: measured.rates,
       perSecond: measured.perSecond,
       issue: measured.issue,
       journey: measured.journey,
@@ -362,7 +381,8 @@ function markdown(f: Figures, checks: Check[]): string {
         ],
         [
           `end to end over HTTP, ${CONCURRENCY} citizens: the issuing request (POST → 303), ` +
-            `${http.certificates} after ${HTTP_WARMUP} warm-up`,
+            `${HTTP_ROUNDS} rounds of ${http.certificates} after ${HTTP_WARMUP} warm-up ` +
+            `(rounds ${http.rounds.join(', ')}/s: the median; latencies of all rounds)`,
           http.perSecond,
           http.issue.p50Ms,
           http.issue.p95Ms,
