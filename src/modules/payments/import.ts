@@ -169,9 +169,3 @@ export async function runImportStep(db: Db, job: JobRow, stepMs = STEP_MS): Prom
 export function registerImportJob(worker: JobWorker, db: Db): void {
   worker.register(IMPORT_QUEUE, (job) => runImportStep(db, job));
 }
-
-export { errorRows, findImport, type ImportSummary, listImports } from './import.repo.ts';
-
-/** An earlier import of the same file, to tell the operator (it creates nothing new anyway). */
-export const earlierImport = (db: Db, enteId: string, imported: repo.ImportSummary) =>
-  repo.earlierImportOf(db, enteId, imported.fileSha256, imported.id);

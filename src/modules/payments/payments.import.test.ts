@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import type { JobRow } from '../../platform/jobs/jobs.ts';
-import { findImport, runImportStep, startImport } from './import.ts';
+import { findImport } from './import.repo.ts';
+import { runImportStep, startImport } from './import.ts';
 import { multipartBody } from './payments.pages.test-support.ts';
 import { count, create, inDays, newPosition, type PayingEnte, payingEnte } from './payments.test-support.ts';
 

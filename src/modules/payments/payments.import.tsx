@@ -8,15 +8,8 @@ import type { Translate } from '../../platform/i18n/index.ts';
 import { importRoutes, type RefusedUpload } from '../../platform/imports/import-routes.ts';
 import type { JobWorker } from '../../platform/jobs/jobs.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
-import {
-  earlierImport,
-  errorRows,
-  findImport,
-  listImports,
-  registerImportJob,
-  startImport,
-  type UploadProblem,
-} from './import.ts';
+import * as repo from './import.repo.ts';
+import { registerImportJob, startImport, type UploadProblem } from './import.ts';
 import { MAX_IMPORT_BYTES } from './import-file.ts';
 import { backofficeScope } from './payments.backoffice-frame.tsx';
 import { ImportPage, ImportsPage, importsBase, issueText } from './payments.import.views.tsx';
@@ -83,14 +76,15 @@ export async function importBackofficePages(
 ) {
   registerImportJob(deps.worker, deps.db);
   await importRoutes(app, {
+    db: deps.db,
     base: '/:slug/backoffice/pagamenti/importazioni',
     scope: backofficeScope(deps.directory),
     maxFileBytes: MAX_IMPORT_BYTES,
     template: { body: TEMPLATE, fileName: 'modello-importazione-pagamenti.csv' },
-    list: (enteId) => listImports(deps.db, enteId, 20),
-    find: (enteId, id) => findImport(deps.db, enteId, id),
-    earlier: (enteId, item) => earlierImport(deps.db, enteId, item),
-    errors: (enteId, id, limit) => errorRows(deps.db, enteId, id, limit),
+    list: (db, enteId) => repo.listImports(db, enteId, 20),
+    find: repo.findImport,
+    earlier: (db, enteId, item) => repo.earlierImportOf(db, enteId, item.fileSha256, item.id),
+    errors: repo.errorRows,
     errorsOnPage: 500,
     start: (request, enteId, file) =>
       startImport(deps.db, { subject: request.principal!.subject, requestId: request.id }, enteId, file),

@@ -9,15 +9,9 @@ import { importRoutes } from '../../platform/imports/import-routes.ts';
 import type { JobWorker } from '../../platform/jobs/jobs.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import { registryScope } from './registry.backoffice-frame.tsx';
+import * as repo from './registry-import.repo.ts';
 import { issueText, keyText, problemText } from './registry-import.report.ts';
-import {
-  earlierImport,
-  importErrors,
-  importOf,
-  importsOf,
-  registerRegistryImportJob,
-  startRegistryImport,
-} from './registry-import.ts';
+import { registerRegistryImportJob, startRegistryImport } from './registry-import.ts';
 import { ERRORS_ON_PAGE, ImportPage, ImportsPage, importsBase } from './registry-import.views.tsx';
 import { recordsCsv, TEMPLATE_RECORDS } from './registry-import-csv.ts';
 import { MAX_IMPORT_BYTES } from './registry-import-file.ts';
@@ -28,14 +22,15 @@ export async function registryImportPages(
 ) {
   registerRegistryImportJob(deps.worker, deps.db);
   await importRoutes(app, {
+    db: deps.db,
     base: '/:slug/backoffice/anagrafe/importazioni',
     scope: registryScope(deps.directory),
     maxFileBytes: MAX_IMPORT_BYTES,
     template: { body: recordsCsv(TEMPLATE_RECORDS), fileName: 'modello-importazione-anagrafe.csv' },
-    list: (enteId) => importsOf(deps.db, enteId),
-    find: (enteId, id) => importOf(deps.db, enteId, id),
-    earlier: (enteId, item) => earlierImport(deps.db, enteId, item),
-    errors: (enteId, id, limit) => importErrors(deps.db, enteId, id, limit),
+    list: (db, enteId) => repo.listImports(db, enteId, 20),
+    find: repo.findImport,
+    earlier: (db, enteId, item) => repo.earlierImportOf(db, enteId, item.fileSha256, item.id),
+    errors: repo.errorRows,
     errorsOnPage: ERRORS_ON_PAGE,
     start: (request, enteId, file) =>
       startRegistryImport(

@@ -178,16 +178,13 @@ export function registerRegistryImportJob(worker: JobWorker, db: Db): void {
   worker.register(IMPORT_QUEUE, (job) => runImportStep(db, job));
 }
 
-/** Reads under the ente's row-level security, for the pages. */
+/** Reads under the ente's row-level security, for the command line and the tests. */
 export const importsOf = (db: Db, enteId: string, limit = 20) =>
   withTenant(db, enteId, (trx) => repo.listImports(trx, enteId, limit));
 export const importOf = (db: Db, enteId: string, id: string) =>
   withTenant(db, enteId, (trx) => repo.findImport(trx, enteId, id));
 export const importErrors = (db: Db, enteId: string, id: string, limit: number) =>
   withTenant(db, enteId, (trx) => repo.errorRows(trx, enteId, id, limit));
-/** An earlier import of the same file, to tell the operator (it changes nothing anyway). */
-export const earlierImport = (db: Db, enteId: string, item: repo.ImportSummary) =>
-  withTenant(db, enteId, (trx) => repo.earlierImportOf(trx, enteId, item.fileSha256, item.id));
 
 /** The command line's import: run to the end in this process (no job), with progress. */
 export async function importRegistryFile(

@@ -2,9 +2,12 @@
 // upload (multipart, one file, the CSRF token among the fields), an upload's page, its error report as
 // CSV and the template file. The module says who may (scope), what a file is (start and the words for a
 // refused one) and how its pages and report look; an upload that is refused shows the form again with
-// the reason next to the field (400), nothing stored.
+// the reason next to the field (400), nothing stored. The pages read in the ente's tenant transaction
+// (row-level security), whatever the module's reads do besides filtering by ente.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import type { AnyDb, Db } from '../db/database.ts';
+import { withTenant } from '../db/tenant.ts';
 import { PlatformErrors } from '../errors.ts';
 import { csvDocument, sendCsv } from '../http/csv.ts';
 import { uploadedFile, uploadForms } from '../http/uploads.ts';
@@ -15,17 +18,19 @@ import { sendPage } from '../layout/Layout.tsx';
 export type RefusedUpload<Problem> = Problem | { kind: 'noFile' } | { kind: 'tooLarge'; maxBytes: number };
 
 export interface ImportRoutes<Item extends { id: string; fileSha256: string }, RowError, Problem> {
+  db: Db;
   /** e.g. /:slug/backoffice/pagamenti/importazioni */
   base: string;
   /** Who may see and upload (throws otherwise); the ente of the request. */
   scope(request: FastifyRequest): Promise<{ ente: { id: string } }>;
   maxFileBytes: number;
   template: { body: string; fileName: string };
-  list(enteId: string): Promise<Item[]>;
-  find(enteId: string, id: string): Promise<Item | undefined>;
+  /** The reads, each run in the ente's tenant transaction (`db`). */
+  list(db: AnyDb, enteId: string): Promise<Item[]>;
+  find(db: AnyDb, enteId: string, id: string): Promise<Item | undefined>;
   /** An earlier upload of the same file, to tell the operator. */
-  earlier(enteId: string, item: Item): Promise<{ created_at: Date } | undefined>;
-  errors(enteId: string, importId: string, limit: number): Promise<RowError[]>;
+  earlier(db: AnyDb, enteId: string, item: Item): Promise<{ created_at: Date } | undefined>;
+  errors(db: AnyDb, enteId: string, importId: string, limit: number): Promise<RowError[]>;
   /** Errors listed on an upload's page; the report has them all. */
   errorsOnPage: number;
   /** Reads and stores the file and queues its import, or says why not. */
@@ -53,6 +58,7 @@ export async function importRoutes<Item extends { id: string; fileSha256: string
   r: ImportRoutes<Item, RowError, Problem>,
 ): Promise<void> {
   const hide = { schema: { hide: true } };
+  const read = <T>(enteId: string, query: (trx: AnyDb) => Promise<T>) => withTenant(r.db, enteId, query);
 
   const showForm = async (
     request: FastifyRequest,
@@ -62,14 +68,18 @@ export async function importRoutes<Item extends { id: string; fileSha256: string
   ) =>
     sendPage(
       reply,
-      r.views.list(request, { imports: await r.list(enteId), csrf: reply.generateCsrf(), error }),
+      r.views.list(request, {
+        imports: await read(enteId, (trx) => r.list(trx, enteId)),
+        csrf: reply.generateCsrf(),
+        error,
+      }),
       error ? 400 : 200,
     );
 
   const ownImport = async (request: FastifyRequest) => {
     const { ente } = await r.scope(request);
     const { id } = request.params as { id: string };
-    const item = isUuid(id) ? await r.find(ente.id, id) : undefined;
+    const item = isUuid(id) ? await read(ente.id, (trx) => r.find(trx, ente.id, id)) : undefined;
     if (!item) throw PlatformErrors.notFound('import');
     return { enteId: ente.id, item };
   };
@@ -99,14 +109,16 @@ export async function importRoutes<Item extends { id: string; fileSha256: string
 
   app.get(`${r.base}/:id`, hide, async (request, reply) => {
     const { enteId, item } = await ownImport(request);
-    const earlier = await r.earlier(enteId, item);
-    const errors = await r.errors(enteId, item.id, r.errorsOnPage);
+    const [earlier, errors] = await read(enteId, async (trx) => [
+      await r.earlier(trx, enteId, item),
+      await r.errors(trx, enteId, item.id, r.errorsOnPage),
+    ]);
     return sendPage(reply, r.views.one(request, { item, errors, earlier: earlier?.created_at ?? null }));
   });
 
   app.get(`${r.base}/:id/errori.csv`, hide, async (request, reply) => {
     const { enteId, item } = await ownImport(request);
-    const errors = await r.errors(enteId, item.id, 1_000_000);
+    const errors = await read(enteId, (trx) => r.errors(trx, enteId, item.id, 1_000_000));
     const body = csvDocument(r.report.header, r.report.rows(request.t, errors));
     return sendCsv(reply, body, r.report.fileName(item));
   });
