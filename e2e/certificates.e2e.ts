@@ -7,8 +7,7 @@
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { totpNow } from '../src/modules/identity/credentials.ts';
-import { expectAccessible, type Harness, startHarness } from './support.ts';
+import { activateStaff, expectAccessible, type Harness, startHarness } from './support.ts';
 
 const WAIT_MS = 30_000;
 let portal: Harness;
@@ -123,26 +122,6 @@ test('a citizen pays the stamp duty of a family certificate in the pagoPA sandbo
   await expectAccessible(page);
 });
 
-/** A code that stays valid while the form is sent. */
-async function freshCode(secret: string): Promise<string> {
-  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
-  if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 200));
-  return totpNow(secret);
-}
-
-/** Activates an invited staff account (password + TOTP) from its activation link. */
-async function activate(page: Page, output: string) {
-  const link = new URL(/activation link \(valid 7 days\): (\S+)/.exec(output)![1]!);
-  await page.goto(link.pathname + link.search);
-  await page.getByLabel(/Nuova password/).fill('una password per la prova 7');
-  await page.getByRole('button', { name: 'Continua' }).click();
-  const secret = (await page.locator('code').textContent())!.trim();
-  await page.getByLabel('Codice').fill(await freshCode(secret));
-  await page.getByRole('button', { name: 'Conferma' }).click();
-  // Staff land on their sessions; a SAD admin on the console.
-  await page.waitForURL(/\/(sessioni|sad)$/);
-}
-
 test('a registry clerk issues a certificate at the counter with a marca da bollo; the SAD sees it counted', {
   timeout: 180_000,
 }, async () => {
@@ -166,7 +145,7 @@ test('a registry clerk issues a certificate at the counter with a marca da bollo
   ]);
   try {
     const page = await office.newPage();
-    await activate(page, office.prepared[2]!);
+    await activateStaff(page, office.prepared[2]!);
     await page.goto('/jesolo/backoffice/anagrafe');
     await expectAccessible(page);
     await page.getByLabel('Codice fiscale della persona').fill('ZNTGLI84C52L736W');
@@ -194,7 +173,7 @@ test('a registry clerk issues a certificate at the counter with a marca da bollo
     await expectAccessible(page);
 
     const sad = await office.newPage();
-    await activate(sad, office.prepared[3]!);
+    await activateStaff(sad, office.prepared[3]!);
     await sad.goto('/sad/certificati');
     await expect(sad.locator('[data-total]').getAttribute('data-total')).resolves.toBe('1');
     await expectAccessible(sad);

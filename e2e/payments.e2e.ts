@@ -9,8 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { totpNow } from '../src/modules/identity/credentials.ts';
-import { expectAccessible, type Harness, startHarness } from './support.ts';
+import { activateStaff, expectAccessible, type Harness, startHarness } from './support.ts';
 
 const WAIT_MS = 30_000;
 let portal: Harness;
@@ -99,13 +98,6 @@ test('a citizen pays a fee from the personal area in the pagoPA checkout and get
   await expectAccessible(page);
 });
 
-/** A code that stays valid while the form is sent. */
-async function freshCode(secret: string): Promise<string> {
-  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
-  if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 200));
-  return totpNow(secret);
-}
-
 test('an ente admin sets up pagoPA and imports fees from a CSV file, following its progress', {
   timeout: 180_000,
 }, async () => {
@@ -126,15 +118,8 @@ test('an ente admin sets up pagoPA and imports fees from a CSV file, following i
     ],
   ]);
   try {
-    const link = new URL(/activation link \(valid 7 days\): (\S+)/.exec(office.prepared[1]!)![1]!);
     const page = await office.newPage();
-    await page.goto(link.pathname + link.search);
-    await page.getByLabel(/Nuova password/).fill('una password per la prova 7');
-    await page.getByRole('button', { name: 'Continua' }).click();
-    const secret = (await page.locator('code').textContent())!.trim();
-    await page.getByLabel('Codice').fill(await freshCode(secret));
-    await page.getByRole('button', { name: 'Conferma' }).click();
-    await page.waitForURL('**/sessioni');
+    await activateStaff(page, office.prepared[1]!);
 
     // Without pagoPA settings nothing can be imported: the admin enters them first.
     await page.goto('/jesolo/admin/pagamenti');

@@ -6,28 +6,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { totpNow } from '../src/modules/identity/credentials.ts';
-import { expectAccessible, startHarness } from './support.ts';
+import { activateStaff, expectAccessible, startHarness } from './support.ts';
 
 const BASE = '/jesolo/backoffice/anagrafe/importazioni';
 const WAIT_MS = 30_000;
-
-/** Activates an invited staff account (password + TOTP) from its activation link. */
-async function activate(page: Page, output: string) {
-  const link = new URL(/activation link \(valid 7 days\): (\S+)/.exec(output)![1]!);
-  await page.goto(link.pathname + link.search);
-  await page.getByLabel(/Nuova password/).fill('una password per la prova 7');
-  await page.getByRole('button', { name: 'Continua' }).click();
-  const secret = (await page.locator('code').textContent())!.trim();
-  // A code that stays valid while the form is sent.
-  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
-  if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 200));
-  await page.getByLabel('Codice').fill(totpNow(secret));
-  await page.getByRole('button', { name: 'Conferma' }).click();
-  await page.waitForURL(/\/sessioni$/);
-}
 
 test('a registry clerk imports a file, follows it to the end and reads its errors', {
   timeout: 180_000,
@@ -49,7 +32,7 @@ test('a registry clerk imports a file, follows it to the end and reads its error
   ]);
   try {
     const page = await office.newPage();
-    await activate(page, office.prepared[1]!);
+    await activateStaff(page, office.prepared[1]!);
     await page.goto(BASE);
     await expect(page.locator('h1').textContent()).resolves.toBe('Importazione anagrafe');
     await expectAccessible(page);

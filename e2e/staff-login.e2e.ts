@@ -3,8 +3,7 @@
 // Every page visited must have zero WCAG 2.1 AA violations.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { totpNow } from '../src/modules/identity/credentials.ts';
-import { expectAccessible, type Harness, startHarness } from './support.ts';
+import { expectAccessible, freshCode, type Harness, startHarness } from './support.ts';
 
 const EMAIL = 'amministratrice@cittametropolitana.example.it';
 const PASSWORD = 'una password per la prova 7';
@@ -31,17 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await portal?.close();
 });
-
-/**
- * A code that stays valid while the form is sent: waits for the next step when the current one is
- * about to end. Activation uses the previous step, so that the login after it (a code works once) can
- * use the current one.
- */
-async function freshCode(secret: string, stepOffset = 0): Promise<string> {
-  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
-  if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 200));
-  return totpNow(secret, stepOffset);
-}
 
 async function loginWithCode(page: Page, secret: string) {
   await page.goto('/accedi/operatori?next=%2Fsad%2Fjobs');

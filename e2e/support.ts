@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { onTestFinished } from 'vitest';
 import { testEnv } from '../src/config.ts';
+import { totpNow } from '../src/modules/identity/credentials.ts';
 import { freePort } from '../test/free-port.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -164,4 +165,27 @@ export async function expectAccessible(page: Page): Promise<void> {
   throw new Error(
     `axe-core: ${violations.length} WCAG 2.1 AA violation(s) on ${page.url()}\n${list.join('\n')}`,
   );
+}
+
+/**
+ * A TOTP code that stays valid while the form is sent: waits out a step about to end. `stepOffset` -1
+ * gives the previous step's code (a code works once: a login right after the activation needs another).
+ */
+export async function freshCode(secret: string, stepOffset = 0): Promise<string> {
+  const left = 30 - (Math.floor(Date.now() / 1000) % 30);
+  if (left < 3) await new Promise((r) => setTimeout(r, left * 1000 + 200));
+  return totpNow(secret, stepOffset);
+}
+
+/** Activates a staff account (password + TOTP) from the output of its `staff invite` command. */
+export async function activateStaff(page: Page, inviteOutput: string): Promise<void> {
+  const link = new URL(/activation link \(valid 7 days\): (\S+)/.exec(inviteOutput)![1]!);
+  await page.goto(link.pathname + link.search);
+  await page.getByLabel(/Nuova password/).fill('una password per la prova 7');
+  await page.getByRole('button', { name: 'Continua' }).click();
+  const secret = (await page.locator('code').textContent())!.trim();
+  await page.getByLabel('Codice').fill(await freshCode(secret));
+  await page.getByRole('button', { name: 'Conferma' }).click();
+  // Staff land on their sessions; a SAD admin on the console.
+  await page.waitForURL(/\/(sessioni|sad)$/);
 }

@@ -5,7 +5,7 @@
 // them summarised at the top.
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { CsrfField, ErrorSummary, Field, FileField, PostButton } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, Field, PostButton } from '../../platform/layout/forms.tsx';
 import { EnteFrame } from '../tenancy/index.ts';
 import { MAX_EMBLEM_BYTES } from './certificate-settings.emblem.ts';
 import {
@@ -70,7 +70,8 @@ export function CertificatesAdminPage(props: AdminPageProps) {
         <p>{t('certAdmin.seal.upload.lead')}</p>
         <form method="post" action={`${base}/sigillo`} enctype="multipart/form-data" novalidate>
           <CsrfField token={csrf} />
-          <FileField
+          <Field
+            type="file"
             required
             name="p12"
             label={t('certAdmin.seal.file')}
@@ -167,7 +168,8 @@ export function CertificatesAdminPage(props: AdminPageProps) {
         )}
         <form method="post" action={`${base}/stemma`} enctype="multipart/form-data" novalidate>
           <CsrfField token={csrf} />
-          <FileField
+          <Field
+            type="file"
             required
             name="emblem"
             label={t('certAdmin.emblem.file')}

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { uploadedFile, uploadForms } from '../../platform/http/uploads.ts';
 import { formatDate } from '../../platform/i18n/index.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
-import { CsrfField, ErrorSummary, FileField } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
 import { CERTIFICATE_TYPE_INFO } from './certificate-types.ts';
 import type { CertificatesDeps } from './certificates.service.ts';
@@ -25,46 +25,6 @@ const BASE = '/verifica';
 const MB = MAX_VERIFY_BYTES / 1024 / 1024;
 
 type FormErrors = Partial<Record<'numero' | 'codice' | 'file', string>>;
-
-function TextField(props: {
-  name: string;
-  label: string;
-  hint: string;
-  value: string;
-  error?: string | undefined;
-  maxLength: number;
-}) {
-  const { name, label, hint, value, error, maxLength } = props;
-  const described = [`${name}-hint`, error ? `${name}-error` : null].filter(Boolean).join(' ');
-  return (
-    <div class="form-group mt-4">
-      <label for={name} class="active">
-        {label}
-      </label>
-      <input
-        id={name}
-        name={name}
-        type="text"
-        value={value}
-        maxLength={maxLength}
-        autocomplete="off"
-        spellcheck={false}
-        required
-        class={error ? 'form-control is-invalid' : 'form-control'}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described}
-      />
-      <small id={`${name}-hint`} class="form-text">
-        {hint}
-      </small>
-      {error && (
-        <div class="invalid-feedback d-block" id={`${name}-error`}>
-          {error}
-        </div>
-      )}
-    </div>
-  );
-}
 
 export function VerifyFormPage(props: {
   ctx: PageContext;
@@ -98,21 +58,27 @@ export function VerifyFormPage(props: {
             </h2>
             <ErrorSummary title={t('certVerify.errors')} errors={codeErrors} />
             <form method="get" action={BASE} novalidate>
-              <TextField
+              <Field
                 name="numero"
                 label={t('certVerify.number')}
                 hint={t('certVerify.number.hint')}
                 value={number}
                 error={errors.numero}
                 maxLength={30}
+                autocomplete="off"
+                spellcheck={false}
+                required
               />
-              <TextField
+              <Field
                 name="codice"
                 label={t('certVerify.code')}
                 hint={t('certVerify.code.hint')}
                 value={code}
                 error={errors.codice}
                 maxLength={30}
+                autocomplete="off"
+                spellcheck={false}
+                required
               />
               <button type="submit" class="btn btn-primary mt-2">
                 {t('certVerify.submit')}
@@ -127,7 +93,8 @@ export function VerifyFormPage(props: {
             <ErrorSummary title={t('certVerify.errors')} errors={fileErrors} />
             <form method="post" action={BASE} enctype="multipart/form-data" novalidate>
               <CsrfField token={csrf} />
-              <FileField
+              <Field
+                type="file"
                 name="file"
                 label={t('certVerify.file')}
                 hint={t('certVerify.file.hint', { mb: MB })}

@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { formatDate, formatNumber, type MessageKey } from '../i18n/index.ts';
 import type { PageContext } from '../layout/context.ts';
-import { CsrfField, ErrorSummary, FileField } from '../layout/forms.tsx';
+import { CsrfField, ErrorSummary, Field } from '../layout/forms.tsx';
 import type { ImportSummary } from './import-jobs.repo.ts';
 
 type Summary = ImportSummary<'queued' | 'error'>;
@@ -53,7 +53,8 @@ export function ImportsOverview<S extends Summary>(props: {
       <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'file', message: error }] : []} />
       <form method="post" action={base} enctype="multipart/form-data" novalidate>
         <CsrfField token={props.csrf} />
-        <FileField
+        <Field
+          type="file"
           name="file"
           label={texts.label}
           hint={

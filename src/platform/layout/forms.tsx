@@ -1,18 +1,22 @@
-// Form pieces shared by every page: a labelled field with its error next to it (aria-invalid and
-// aria-describedby), a file field with its hint, an error summary linking to the fields, and the hidden
-// CSRF token.
+// Form pieces shared by every page: a labelled field (text, file…) with its hint and its error next to it
+// (aria-invalid and aria-describedby), an error summary linking to the fields, and the hidden CSRF token.
 import type { ComponentChildren } from 'preact';
 
 export interface FieldProps {
   name: string;
   label: string;
   value?: string;
+  /** `file` for an upload (the form is multipart): no value, no length. */
   type?: string;
-  error?: string;
+  error?: string | null | undefined;
+  /** Below the field, read after the error by assistive technology. */
+  hint?: ComponentChildren;
   autocomplete?: string;
   inputMode?: 'numeric' | 'email' | 'tel' | 'text';
   maxLength?: number;
   required?: boolean;
+  spellcheck?: boolean;
+  accept?: string;
 }
 
 export function Field({
@@ -21,11 +25,18 @@ export function Field({
   value = '',
   type = 'text',
   error,
+  hint,
   autocomplete,
   inputMode,
   maxLength = 300,
   required,
+  spellcheck,
+  accept,
 }: FieldProps) {
+  const file = type === 'file';
+  const described = [error ? `${name}-error` : null, hint !== undefined ? `${name}-hint` : null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class="form-group mt-4">
       <label for={name} class="active">
@@ -35,52 +46,22 @@ export function Field({
         id={name}
         name={name}
         type={type}
-        value={value}
-        maxLength={maxLength}
+        value={file ? undefined : value}
+        maxLength={file ? undefined : maxLength}
         autocomplete={autocomplete}
         inputMode={inputMode}
         required={required}
-        class={error ? 'form-control is-invalid' : 'form-control'}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
-      />
-      {error && (
-        <div class="invalid-feedback d-block" id={`${name}-error`}>
-          {error}
-        </div>
-      )}
-    </div>
-  );
-}
-
-/** A file to upload (the form is multipart), with its hint and, when refused, the reason next to it. */
-export function FileField(props: {
-  name: string;
-  label: string;
-  hint: ComponentChildren;
-  accept: string;
-  error?: string | null | undefined;
-  required?: boolean;
-}) {
-  const { name, label, accept, error } = props;
-  return (
-    <div class="form-group mt-4">
-      <label for={name} class="active">
-        {label}
-      </label>
-      <input
-        id={name}
-        name={name}
-        type="file"
+        spellcheck={spellcheck}
         accept={accept}
-        required={props.required}
         class={error ? 'form-control is-invalid' : 'form-control'}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${name}-error ${name}-hint` : `${name}-hint`}
+        aria-describedby={described || undefined}
       />
-      <small id={`${name}-hint`} class="form-text">
-        {props.hint}
-      </small>
+      {hint !== undefined && (
+        <small id={`${name}-hint`} class="form-text">
+          {hint}
+        </small>
+      )}
       {error && (
         <div class="invalid-feedback d-block" id={`${name}-error`}>
           {error}
