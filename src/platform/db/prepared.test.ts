@@ -22,6 +22,8 @@ describe('statement names', () => {
   it('leaves very long texts, many parameters and parameter lists unnamed', () => {
     expect(new StatementNames().of('select * from t where e = $1 and id in ($2, $3)', 3)).toBeUndefined();
     expect(new StatementNames().of('select * from t where e = $1 and id in ($2)', 2)).toMatch(/^cz_/);
+    expect(new StatementNames().of('insert into t (a, b) values ($1, $2), ($3, $4)', 4)).toBeUndefined();
+    expect(new StatementNames().of('insert into t (a, b, c) values ($1, $2, $3)', 3)).toMatch(/^cz_/);
     expect(new StatementNames().of(`select $1 ${' '.repeat(MAX_NAMED_TEXT)}`, 1)).toBeUndefined();
     const list = Array.from({ length: MAX_NAMED_PARAMETERS + 1 }, (_, i) => `$${i + 1}`).join(', ');
     expect(

@@ -10,8 +10,12 @@ export const MAX_NAMED_STATEMENTS = 500;
 export const MAX_NAMED_TEXT = 8_000;
 /** More parameters mean a list whose length varies from call to call: not worth a name. */
 export const MAX_NAMED_PARAMETERS = 64;
-/** A list of parameters, as Kysely writes `where x in (…)`: its text changes with the list's length. */
-const PARAMETER_LIST = /\(\$\d+, \$\d+/;
+/**
+ * A list whose length varies from call to call, so each length is a new text: a list of parameters as
+ * Kysely writes `where x in ($1, $2)`, or the rows of a multi-row `values ($1, $2), ($3, $4)`. A single
+ * row's `values ($1, $2, $3)` is one text and is named.
+ */
+const PARAMETER_LIST = /\bin \(\$\d+, \$\d+|\), \(\$\d+/;
 
 /** Names statement texts on first use, up to `max` of them. */
 export class StatementNames {
