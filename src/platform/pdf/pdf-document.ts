@@ -200,7 +200,8 @@ export class TaggedPdf {
   write(text: string, x: number, y: number, width: number, s: TextStyle = {}): number {
     this.style(s);
     this.doc.text(text, x, y, { width, lineGap: 1, align: s.align ?? 'left' });
-    return y + this.doc.heightOfString(text, { width, lineGap: 1 });
+    // Where pdfkit left the cursor: the same as y + heightOfString, without wrapping the text twice.
+    return this.doc.y;
   }
 
   heading(level: 1 | 2 | 3, text: string, x: number, y: number, width: number, s: TextStyle = {}): number {
@@ -306,7 +307,11 @@ export function dataMatrixMatrix(text: string): ModuleMatrix {
   return { columns: symbol.pixx, rows: symbol.pixy, dark: (c, r) => symbol.pixs[r * symbol.pixx + c] === 1 };
 }
 
-/** Paints the dark modules as filled rectangles (one per horizontal run) in a square of side `size`. */
+/**
+ * Paints the dark modules as filled rectangles (one per horizontal run) in a square of side `size`: one
+ * path in module units under a scaling matrix, so each rectangle is a few digits (a QR code of a few
+ * hundred runs stays a small part of the page's content).
+ */
 export function drawMatrix(
   doc: PDFKit.PDFDocument,
   m: ModuleMatrix,
@@ -315,7 +320,7 @@ export function drawMatrix(
   size: number,
 ): void {
   const module = size / Math.max(m.columns, m.rows);
-  doc.save();
+  const runs: string[] = [];
   for (let row = 0; row < m.rows; row++) {
     let column = 0;
     while (column < m.columns) {
@@ -325,10 +330,13 @@ export function drawMatrix(
       }
       const start = column;
       while (column < m.columns && m.dark(column, row)) column++;
-      doc.rect(x + start * module, y + row * module, (column - start) * module, module);
+      runs.push(`${start} ${row} ${column - start} 1 re`);
     }
   }
-  doc.fill('#000000').restore();
+  const n = (value: number) => Math.round(value * 10_000) / 10_000;
+  doc.save().fillColor('#000000');
+  doc.addContent(`${n(module)} 0 0 ${n(module)} ${n(x)} ${n(y)} cm\n${runs.join('\n')}\nf`);
+  doc.restore();
 }
 
 const groupings: Record<PdfLang, Intl.NumberFormat> = {
