@@ -1,0 +1,35 @@
+// English texts of the Soggetto Aggregatore's console.
+import type { sad as it } from '../it/sad.ts';
+
+export const sad: Record<keyof typeof it, string> = {
+  'sad.title': 'Aggregator console',
+  'sad.jobs': 'Background jobs',
+  'sad.jobs.lead': 'Jobs run in the background for the member bodies, with their state.',
+  'sad.jobs.empty': 'No jobs.',
+  'sad.jobs.queue': 'Queue',
+  'sad.jobs.ente': 'Body',
+  'sad.jobs.status': 'State',
+  'sad.jobs.attempts': 'Attempts',
+  'sad.jobs.runAt': 'Next run',
+  'sad.jobs.error': 'Last error',
+  'sad.jobs.filter': 'Filter by state',
+  'sad.jobs.all': 'All',
+  'sad.jobs.apply': 'Filter',
+  'sad.jobs.retry': 'Retry',
+  'sad.enti': 'Member bodies',
+  'sad.audit.check': 'Verify the audit logs of every body',
+  'sad.audit.queued': 'Checks queued: {count}.',
+  'sad.figures.title': 'Certificates issued by the comuni',
+  'sad.figures.lead':
+    'Registry certificates issued per comune, month, type and channel (online or at the counter), with how many were exempt from stamp duty.',
+  'sad.figures.from': 'From month',
+  'sad.figures.to': 'To month',
+  'sad.figures.ente': 'Comune',
+  'sad.figures.allEnti': 'All comuni',
+  'sad.figures.csv': 'Download CSV',
+  'sad.figures.total': 'Certificates issued in the period: {n}',
+  'sad.figures.month': 'Month',
+  'sad.figures.issued': 'Issued',
+  'sad.figures.exempt': 'Of which exempt',
+  'sad.figures.badMonth': 'Give a valid month (YYYY-MM); the last month cannot precede the first.',
+};

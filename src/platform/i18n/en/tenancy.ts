@@ -1,0 +1,60 @@
+// English texts of the comune's public pages, the personal area and the ente's administration.
+import type { tenancy as it } from '../it/tenancy.ts';
+
+export const tenancy: Record<keyof typeof it, string> = {
+  'aggregation.title': 'The municipalities of {aggregation}',
+  'aggregation.lead':
+    '{sad} offers shared digital services to its member municipalities: choose your municipality to use its online services.',
+  'aggregation.count': '{count} member municipalities',
+  'aggregation.search': 'Find your municipality',
+  'aggregation.population': 'Inhabitants (census {year}): {population}',
+  'aggregation.sadArea': 'Aggregator area',
+  'home.lead': 'Digital services of {name}: certificates, applications, payments and appointments online.',
+  'home.services': 'Online services',
+  'home.services.none':
+    'The online services of this municipality are being activated. Meanwhile, please contact the municipal offices.',
+  'home.contacts': 'Contacts of the municipality',
+  'home.info': 'The municipality at a glance',
+  'home.istat': 'ISTAT code',
+  'home.belfiore': 'Cadastral code',
+  'home.province': 'Province',
+  'home.population': 'Inhabitants (census {year})',
+  'home.website': 'Institutional website',
+  'home.aggregation': 'Member of {aggregation}, the shared service of {sad}.',
+  'services.title': 'Services',
+  'services.lead': 'The online services of {name}.',
+  'faq.title': 'Frequently asked questions',
+  'faq.q1': 'How do I access the online services?',
+  'faq.a1': 'With your SPID digital identity or your electronic identity card (CIE).',
+  'faq.q2': 'Who runs this portal?',
+  'faq.a2':
+    '{sad} runs the platform on behalf of {name}, which remains responsible for its services and data.',
+  'faq.q3': 'How do I report a problem?',
+  'faq.a3': 'Use the “Report a problem” page linked in the footer.',
+  'report.title': 'Report a problem',
+  'report.lead':
+    'To report a problem, write to the municipality stating the place, the date and a description.',
+  'report.write': 'Write to {email}',
+  'report.none': 'Contact the municipal offices at the addresses in the footer.',
+  'legal.title': 'Legal notes',
+  'legal.license':
+    'Content licence: unless stated otherwise, the content of this site is published under the Creative Commons Attribution 4.0 International licence (CC BY 4.0).',
+  'legal.software': 'The platform software is open source, released under the GNU AGPL-3.0 licence.',
+  'privacy.title': 'Privacy notice',
+  'privacy.controller': 'Data controller: {name}.',
+  'privacy.processor': 'Data processor for the platform: {sad}.',
+  'privacy.cookies': 'This site uses only technical cookies needed to work (session, language, security).',
+  'accessibility.title': 'Accessibility statement',
+  'accessibility.body':
+    '{name} is committed to making this site accessible under Italian law 4/2004 and the AgID guidelines, which adopt WCAG 2.1 level AA.',
+  'accessibility.agid': 'Read the statement published on AgID',
+  'personal.title': 'Personal area',
+  'personal.welcome': 'Welcome, {name}.',
+  'admin.title': 'Municipality details',
+  'admin.lead': 'Contacts and look of the portal of {name}.',
+  'admin.save': 'Save',
+  'admin.saved': 'Changes saved.',
+  'admin.errors': 'Please correct the fields shown.',
+  'admin.payments': 'pagoPA payments',
+  'admin.people': 'Staff and roles',
+};
