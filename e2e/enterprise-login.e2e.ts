@@ -45,6 +45,9 @@ test('an ente admin invites an operator and connects the comune’s login; the o
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Invita' }).click();
   await expect(page.locator('#error-summary').isVisible()).resolves.toBe(true);
+  // A screen reader hears of the failure first: in the title, and from the summary, which has the focus.
+  await expect(page.title()).resolves.toMatch(/^Errore: /);
+  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('error-summary');
   await expectAccessible(page);
   await page.getByLabel('Nome e cognome').fill('Rita Operatrice');
   await page.getByLabel('E-mail').fill(OPERATOR);

@@ -37,11 +37,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
       reply,
       <Page ctx={request.pageContext()} title={t('login.title')}>
         <p>{t('login.lead')}</p>
-        {error && (
-          <div class="alert alert-danger" role="alert">
-            {error}
-          </div>
-        )}
+        <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'email', message: error }] : []} />
         <form method="post" action={`/accedi/operatori?next=${encodeURIComponent(next)}`}>
           <CsrfField token={reply.generateCsrf()} />
           <Field
@@ -81,6 +77,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
       reply,
       <Page ctx={request.pageContext()} title={t('login.code.title')}>
         <p>{t('login.code.lead')}</p>
+        <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'code', message: error }] : []} />
         <form method="post" action={`/accedi/operatori/codice?next=${encodeURIComponent(next)}`} novalidate>
           <CsrfField token={reply.generateCsrf()} />
           <CodeField label={t('login.code')} error={error} />
@@ -216,6 +213,7 @@ export function identityPages(app: FastifyInstance, deps: CitizenLoginDeps & { s
         <p class="mt-3">
           {t('totp.manual')} <code>{setup.secret}</code>
         </p>
+        <ErrorSummary title={t('admin.errors')} errors={error ? [{ field: 'code', message: error }] : []} />
         <form method="post" action="/accedi/invito/codice" novalidate>
           <CsrfField token={csrf} />
           <input type="hidden" name="t" value={setup.token} />

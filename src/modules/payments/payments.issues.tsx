@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { CsrfField, Field } from '../../platform/layout/forms.tsx';
+import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import { Notice, sendPage } from './payments.admin-frame.tsx';
 import { BackofficeFrame, backofficeBase, backofficeScope } from './payments.backoffice-frame.tsx';
@@ -35,11 +35,10 @@ function IssuesPage(props: {
     <BackofficeFrame ctx={ctx} brand={brand} title={t('payments.bo.tab.issues')} tab="issues">
       <p>{t('payments.issues.lead')}</p>
       {props.notice && <Notice text={props.notice} />}
-      {error && (
-        <div class="alert alert-danger" role="alert" id="error-summary" tabIndex={-1}>
-          <a href={`#${noteField(error.receiptId)}`}>{error.message}</a>
-        </div>
-      )}
+      <ErrorSummary
+        title={t('admin.errors')}
+        errors={error ? [{ field: noteField(error.receiptId), message: error.message }] : []}
+      />
       <p>
         <a href={props.all ? base : `${base}?tutte=1`}>
           {t(props.all ? 'payments.issues.onlyOpen' : 'payments.issues.all')}

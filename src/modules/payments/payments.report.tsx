@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { type Cell, csvAmount, csvDocument, sendCsv } from '../../platform/http/csv.ts';
 import type { Translate } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
-import { Field } from '../../platform/layout/forms.tsx';
+import { ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import { sendPage } from './payments.admin-frame.tsx';
 import { BackofficeFrame, backofficeBase, backofficeScope } from './payments.backoffice-frame.tsx';
@@ -76,6 +76,10 @@ function ReportPage(props: {
   const sections = [...new Set(rows.map((r) => r.section))];
   return (
     <BackofficeFrame ctx={ctx} brand={brand} title={t('payments.bo.tab.report')} tab="report">
+      <ErrorSummary
+        title={t('admin.errors')}
+        errors={props.error ? [{ field: 'giorno', message: props.error }] : []}
+      />
       <form method="get" action={base} class="mb-4" novalidate>
         <Field
           name="giorno"

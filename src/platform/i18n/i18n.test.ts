@@ -2,8 +2,8 @@
 // that drops or renames one shows the raw "{name}" to its readers), and the translator fills them in.
 import { describe, expect, it as test } from 'vitest';
 import { en } from './en.ts';
-import { it } from './it.ts';
 import { type MessageKey, translator } from './index.ts';
+import { it } from './it.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

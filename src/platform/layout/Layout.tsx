@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { PageContext, PortalBrand } from './context.ts';
 import { Footer } from './Footer.tsx';
+import { PageState } from './forms.tsx';
 import { BOOTSTRAP_CSS, Header } from './Header.tsx';
 
 export interface Crumb {
@@ -21,7 +22,17 @@ export interface LayoutProps {
 
 export function Layout({ ctx, brand, title, description, breadcrumbs, children }: LayoutProps) {
   const { t } = ctx;
-  const fullTitle = brand ? `${title} – ${brand.name}` : `${title} – Convergenza`;
+  // The content is rendered first: an error summary in it turns the title into "Errore: …", the first
+  // thing a screen reader says of the page that answers a failed submission.
+  const page = { invalid: false };
+  const content = renderToString(
+    <PageState.Provider value={page}>
+      <Breadcrumbs ctx={ctx} breadcrumbs={breadcrumbs} />
+      {children}
+    </PageState.Provider>,
+  );
+  const named = brand ? `${title} – ${brand.name}` : `${title} – Convergenza`;
+  const fullTitle = page.invalid ? t('form.invalidTitle', { title: named }) : named;
   return (
     <html lang={ctx.lang}>
       <head>
@@ -54,32 +65,35 @@ export function Layout({ ctx, brand, title, description, breadcrumbs, children }
         )}
         <Header ctx={ctx} brand={brand} />
         <main id="main-container">
-          <div class="container">
-            {breadcrumbs && breadcrumbs.length > 0 && (
-              <nav class="breadcrumb-container mt-3" aria-label={t('breadcrumb.label')}>
-                <ol class="breadcrumb p-0" data-element="breadcrumb">
-                  {breadcrumbs.map((crumb, index) => {
-                    const last = index === breadcrumbs.length - 1;
-                    return (
-                      <li
-                        class={last ? 'breadcrumb-item active' : 'breadcrumb-item'}
-                        aria-current={last ? 'page' : undefined}
-                      >
-                        {crumb.href && !last ? <a href={crumb.href}>{crumb.label}</a> : crumb.label}
-                        {!last && <span class="separator">/</span>}
-                      </li>
-                    );
-                  })}
-                </ol>
-              </nav>
-            )}
-            {children}
-          </div>
+          {/* Rendered (and escaped) by Preact above. */}
+          <div class="container" dangerouslySetInnerHTML={{ __html: content }} />
         </main>
         <Footer ctx={ctx} brand={brand} />
         <script src="/static/bootstrap-italia/js/bootstrap-italia.bundle.min.js" defer />
       </body>
     </html>
+  );
+}
+
+function Breadcrumbs({ ctx, breadcrumbs }: { ctx: PageContext; breadcrumbs: Crumb[] | undefined }) {
+  if (!breadcrumbs || breadcrumbs.length === 0) return null;
+  return (
+    <nav class="breadcrumb-container mt-3" aria-label={ctx.t('breadcrumb.label')}>
+      <ol class="breadcrumb p-0" data-element="breadcrumb">
+        {breadcrumbs.map((crumb, index) => {
+          const last = index === breadcrumbs.length - 1;
+          return (
+            <li
+              class={last ? 'breadcrumb-item active' : 'breadcrumb-item'}
+              aria-current={last ? 'page' : undefined}
+            >
+              {crumb.href && !last ? <a href={crumb.href}>{crumb.label}</a> : crumb.label}
+              {!last && <span class="separator">/</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
   );
 }
 

@@ -1,6 +1,10 @@
 // Form pieces shared by every page: a labelled field (text, file…) with its hint and its error next to it
 // (aria-invalid and aria-describedby), an error summary linking to the fields, and the hidden CSRF token.
-import type { ComponentChildren } from 'preact';
+import { type ComponentChildren, createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+
+/** What the page being rendered shows: an ErrorSummary marks it invalid, and the Layout says so in its title. */
+export const PageState = createContext<{ invalid: boolean } | null>(null);
 
 export interface FieldProps {
   name: string;
@@ -71,7 +75,12 @@ export function Field({
   );
 }
 
-/** The errors of a form, at its top, each linking to its field. */
+/**
+ * The errors of a form, at its top, each linking to its field: `field` is the id of the field's first
+ * control (for a group of radio buttons, the first one's), where the link moves the focus. The summary
+ * takes the focus when the page loads (`autofocus`, no script), so a screen reader reads it at once, and
+ * the page's title starts with "Errore:".
+ */
 export function ErrorSummary({
   title,
   errors,
@@ -79,17 +88,21 @@ export function ErrorSummary({
   title: string;
   errors: { field: string; message: string }[];
 }) {
+  const page = useContext(PageState);
   if (errors.length === 0) return null;
+  if (page) page.invalid = true;
   return (
-    <div class="alert alert-danger" role="alert" id="error-summary" tabIndex={-1}>
-      <p class="mb-1">{title}</p>
-      <ul class="mb-0">
-        {errors.map((e) => (
-          <li>
-            <a href={`#${e.field}`}>{e.message}</a>
-          </li>
-        ))}
-      </ul>
+    <div class="alert alert-danger" id="error-summary" tabIndex={-1} autofocus>
+      <div role="alert">
+        <h2 class="h5 mb-1">{title}</h2>
+        <ul class="mb-0">
+          {errors.map((e) => (
+            <li>
+              <a href={`#${e.field}`}>{e.message}</a>
+            </li>
+          ))}
+        </ul>
+      </div>
     </div>
   );
 }

@@ -52,6 +52,7 @@ export const platform: Record<keyof typeof it, string> = {
   'error.generic.title': 'Invalid request',
   'error.generic.body': 'The request cannot be processed.',
   'error.requestId': 'Request code: {id}',
+  'form.invalidTitle': 'Error: {title}',
   'error.back': 'Back to the home page',
   'job.queued': 'Queued',
   'job.running': 'Running',

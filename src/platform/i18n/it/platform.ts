@@ -50,6 +50,7 @@ export const platform = {
   'error.generic.title': 'Richiesta non valida',
   'error.generic.body': 'La richiesta non può essere elaborata.',
   'error.requestId': 'Codice della richiesta: {id}',
+  'form.invalidTitle': 'Errore: {title}',
   'error.back': 'Torna alla home page',
   'job.queued': 'In coda',
   'job.running': 'In esecuzione',
