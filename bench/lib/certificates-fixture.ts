@@ -62,6 +62,7 @@ export async function prepareCertificates(
   }
   const document = (i: number): CertificateDocument => {
     const number = `CERT-2026-${String(i + 1).padStart(6, '0')}`;
+    const code = (2 ** 44 + i).toString(16).slice(-12);
     return {
       type: 'residenza',
       number,
@@ -69,9 +70,10 @@ export async function prepareCertificates(
       subject: subjects[i % subjects.length]!,
       ente: { name: ente.name },
       stampDutyLine:
-        'Esente da imposta di bollo ai sensi di art. 9 della Tabella B del D.P.R. 26 ottobre 1972, n. 642 ' +
-        '(pensione e assicurazioni sociali obbligatorie).',
-      verificationUrl: verificationUrl(PUBLIC_URL, number, (1e11 + i).toString(16).slice(-12)),
+        "Esente da imposta di bollo ai sensi dell'art. 9 della Tabella B del D.P.R. 26 ottobre 1972, n. 642, " +
+        'per pensione e assicurazioni sociali obbligatorie (anche pensione estera).',
+      verificationUrl: verificationUrl(PUBLIC_URL, number, code),
+      verificationCode: code,
       test: seal.test,
     };
   };

@@ -41,7 +41,8 @@ const GIULIA: RegistryPerson = {
 const DOCUMENT: CertificateDocument = {
   type: 'residenza',
   number: 'CERT-2026-000042',
-  issuedAt: new Date('2026-11-23T10:15:00Z'),
+  // Now: a seal is valid from when the test CA issues it (a fixed moment was a time bomb).
+  issuedAt: new Date(),
   subject: {
     person: GIULIA,
     family: {
@@ -62,8 +63,10 @@ const DOCUMENT: CertificateDocument = {
     cohabitations: [],
   },
   ente: { name: 'Comune di Jesolo', emblemPng: emblemPng() },
-  stampDutyLine: 'Esente da imposta di bollo ai sensi di art. 9 della Tabella B del D.P.R. 642/1972.',
+  stampDutyLine:
+    "Esente da imposta di bollo ai sensi dell'art. 9 della Tabella B del D.P.R. 642/1972, per pensione.",
   verificationUrl: 'http://localhost:3000/verifica/CERT-2026-000042?c=0123456789ab',
+  verificationCode: '0123456789ab',
   test: true,
 };
 

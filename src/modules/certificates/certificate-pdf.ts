@@ -29,6 +29,8 @@ export interface CertificateDocument {
   /** "Imposta di bollo assolta …" or "Esente da imposta di bollo ai sensi di …". */
   stampDutyLine: string;
   verificationUrl: string;
+  /** The code that the verification page asks for with the number (also in the URL). */
+  verificationCode: string;
   test: boolean;
 }
 
@@ -48,6 +50,9 @@ function qrOf(text: string): ModuleMatrix {
   });
   return { columns: modules.size, rows: modules.size, dark: (c, r) => modules.get(r, c) === 1 };
 }
+
+/** "0123456789ab" → "0123 4567 89AB": easier to read and type from paper (the page takes either case). */
+const groupedCode = (code: string) => code.toUpperCase().replace(/(.{4})(?=.)/g, '$1 ');
 
 export function renderCertificatePdf(c: CertificateDocument): Promise<Buffer> {
   return composeCertificate(c).finish();
@@ -167,10 +172,11 @@ function composeCertificate(c: CertificateDocument): TaggedPdf {
     WIDTH - qrSize - 14,
     { size: 9 },
   );
-  pdf.paragraph(c.verificationUrl, textLeft, after + 2, WIDTH - qrSize - 14, {
+  const url = pdf.paragraph(c.verificationUrl, textLeft, after + 2, WIDTH - qrSize - 14, {
     size: 9,
     color: COLORS.accent,
   });
+  pdf.field('Codice di verifica', groupedCode(c.verificationCode), textLeft, url + 6, WIDTH - qrSize - 14);
   return pdf;
 }
 

@@ -69,6 +69,9 @@ describe('the request form', () => {
     expect(page.body).toContain(`value="${GIULIA}"`);
     expect(page.body).toContain(`value="${SOFIA}"`);
     expect(page.body).not.toContain(`value="${stranger}"`);
+    // Each as said of that person: Giulia is "te stessa", her daughter "figlia".
+    expect(page.body).toContain(`Giulia Zanetti (${GIULIA}) – te stessa`);
+    expect(page.body).toContain(`(${SOFIA}) – figlia`);
   });
 
   it('offers the types the registry supports for that person and explains the others', async () => {
@@ -117,6 +120,15 @@ describe('requesting', () => {
     expect((await giulia.get(`${here}/pdf`)).statusCode).toBe(404);
 
     const row = (await findCertificate(database.db, jesolo.id, idFrom(here)))!;
+    // Once published, the page offers pagoPA; back from Checkout while the payment is being confirmed,
+    // it says so and offers no second payment.
+    await sql`update payment_positions set gpd_state = 'published'
+      where ente_id = ${jesolo.id} and id = ${row.payment_position_id}`.execute(database.db);
+    const payAction = `/jesolo/area-personale/pagamenti/${row.payment_position_id}/paga`;
+    expect((await giulia.get(here)).body).toContain(payAction);
+    const back = await giulia.get(`${here}?esito=ok`);
+    expect(back.body).toContain('data-pay-state="confirming"');
+    expect(back.body).not.toContain(payAction);
     // Giulia pays for her daughter: the €16 is hers to pay, in her own payments.
     const payment = await giulia.get(`/jesolo/area-personale/pagamenti/${row.payment_position_id}`);
     expect(payment.statusCode).toBe(200);
@@ -172,6 +184,19 @@ describe('requesting', () => {
     const aire = await giulia.post(LIST, { persona: GIULIA, tipo: 'residenza_aire', esenzione: 'PENSIONE' });
     expect(aire.statusCode).toBe(422);
     expect(aire.body).toContain('AIRE');
+    // A comune without pagoPA settings: the €16 cannot be asked for, and the form says why.
+    await sql`create table payment_settings_aside as
+      select * from payment_settings where ente_id = ${jesolo.id}`.execute(database.db);
+    await sql`delete from payment_settings where ente_id = ${jesolo.id}`.execute(database.db);
+    try {
+      const unpaid = await giulia.post(LIST, { persona: GIULIA, tipo: 'residenza', esenzione: '' });
+      expect(unpaid.statusCode).toBe(409);
+      expect(unpaid.body).toContain('id="esenzione-error"');
+      expect(unpaid.body).toContain('non ha ancora attivato i pagamenti pagoPA');
+    } finally {
+      await sql`insert into payment_settings select * from payment_settings_aside`.execute(database.db);
+      await sql`drop table payment_settings_aside`.execute(database.db);
+    }
     expect(await count()).toBe(before);
   });
 });

@@ -167,6 +167,15 @@ export function citizenCertificatePages(
           { values, errors: { tipo: error.message }, registryReason: true },
           422,
         );
+      // The comune has not set up pagoPA yet: only exempt certificates can be asked for online.
+      if (error.code === 'PAYMENTS_NOT_CONFIGURED')
+        return showForm(
+          request,
+          reply,
+          persona,
+          { values, errors: { esenzione: t('certs.error.noPayments') } },
+          409,
+        );
       if (error.code === 'VALIDATION_FAILED') {
         for (const field of error.fields) {
           const name = FIELD_OF[field.field];

@@ -107,7 +107,11 @@ export function CitizenCertificates(props: {
 
 const personLabel = (s: SubjectChoice, ctx: PageContext) =>
   `${s.person.givenName} ${s.person.surname} (${s.person.fiscalCode})${
-    s.self ? ` – ${ctx.t('certs.form.self')}` : s.relationship ? ` – ${s.relationship}` : ''
+    s.self
+      ? ` – ${ctx.t(s.person.sex === 'F' ? 'certs.form.selfFemale' : 'certs.form.self')}`
+      : s.relationship
+        ? ` – ${s.relationship}`
+        : ''
   }`;
 
 /** Step 1 when the family has several members: whom the certificate is for (a GET form). */
@@ -159,7 +163,8 @@ export function RequestForm(props: {
   const available = types.filter((c) => !c.unavailable);
   const unavailable = types.filter((c) => c.unavailable);
   const summary = (Object.entries(errors) as [string, string][]).map(([field, message]) => ({
-    field: field === 'tipo' ? 'tipo-error' : field,
+    // The type's link goes to its first radio button (the error alone when none can be chosen).
+    field: field === 'tipo' ? `tipo-${available[0]?.type ?? 'error'}` : field,
     message,
   }));
   return (
@@ -331,7 +336,9 @@ export function CitizenCertificate(props: {
             {t('certs.verify')}
           </a>
         )}
+        {/* Back from Checkout with a payment being confirmed: no second payment offered meanwhile. */}
         {waiting &&
+          outcome !== 'ok' &&
           position &&
           payable.map((o) => (
             <PostButton

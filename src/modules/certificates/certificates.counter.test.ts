@@ -91,6 +91,15 @@ describe('finding a person', () => {
     expect(unknown.statusCode).toBe(200);
     expect(unknown.body).toContain('Nessuna persona con questo codice fiscale');
     expect(unknown.body).not.toContain('/rilascio');
+    // Pasted with stray spaces: found; one character too many is not cut down to a valid code.
+    const pasted = await clerk.get(
+      `${BASE}?cf=${encodeURIComponent(` ${SOFIA.slice(0, 8)} ${SOFIA.slice(8)} `)}`,
+    );
+    expect(pasted.body).toContain(`data-person="${SOFIA}"`);
+    expect((await clerk.get(`${BASE}?cf=${SOFIA}X`)).statusCode).toBe(400);
+    const empty = await clerk.get(`${BASE}?cf=`);
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Inserisci il codice fiscale della persona da cercare.');
   });
 });
 

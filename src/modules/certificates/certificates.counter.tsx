@@ -88,9 +88,16 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
     );
   };
 
-  app.get('/:slug/backoffice/anagrafe', hide, async (request, reply) =>
-    showCounter(request, reply, String((request.query as { cf?: unknown }).cf ?? '').slice(0, 16)),
-  );
+  app.get('/:slug/backoffice/anagrafe', hide, async (request, reply) => {
+    const { cf } = request.query as { cf?: unknown };
+    // Pasted codes come with stray spaces; a longer text stays invalid rather than cut to 16.
+    const code = String(cf ?? '')
+      .replace(/\s/g, '')
+      .slice(0, 40);
+    if (cf !== undefined && code === '')
+      return showCounter(request, reply, '', EMPTY, { cf: request.t('counter.error.cfMissing') }, 400);
+    return showCounter(request, reply, code);
+  });
 
   app.post('/:slug/backoffice/anagrafe/rilascio', hide, async (request, reply) => {
     const { ente } = await scope(request);
@@ -108,7 +115,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
     if (!['pagopa', 'contrassegno', 'esenzione'].includes(form.bollo))
       errors.bollo = t('counter.error.bollo');
     if (form.bollo === 'esenzione' && !findExemption(form.esenzione))
-      errors.esenzione = t('certs.error.esenzione');
+      errors.esenzione = t('counter.error.esenzione');
     if (form.bollo === 'contrassegno' && !/^\d{14}$/.test(form.contrassegno))
       errors.contrassegno = t('counter.error.contrassegno');
     if (Object.keys(errors).length > 0) return showCounter(request, reply, cf, form, errors, 400);
@@ -129,6 +136,9 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       if (error.code === 'CERTIFICATE_UNAVAILABLE')
         return showCounter(request, reply, cf, form, { tipo: error.message }, 422);
       if (error.code === 'SUBJECT_NOT_FOUND') return showCounter(request, reply, cf, form, {}, 404);
+      // No pagoPA settings yet: the €16 can only be a marca da bollo here, or an exemption.
+      if (error.code === 'PAYMENTS_NOT_CONFIGURED')
+        return showCounter(request, reply, cf, form, { bollo: request.t('counter.error.noPayments') }, 409);
       if (error.code === 'VALIDATION_FAILED' && error.fields.some((f) => f.field === 'stampDutyMark'))
         return showCounter(
           request,

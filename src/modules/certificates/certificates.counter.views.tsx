@@ -21,9 +21,15 @@ export interface IssueForm {
 }
 export type IssueErrors = Partial<Record<'cf' | keyof IssueForm, string>>;
 
-const summaryOf = (errors: Record<string, string | undefined>) =>
+/** The summary's links go to the first control of each field: the first type that can be issued. */
+const summaryOf = (errors: Record<string, string | undefined>, types: TypeChoice[] = []) =>
   Object.entries(errors).map(([field, message]) => ({
-    field: field === 'tipo' ? 'tipo-error' : field === 'bollo' ? 'bollo-pagopa' : field,
+    field:
+      field === 'tipo'
+        ? `tipo-${types.find((c) => c.unavailable === null)?.type ?? 'error'}`
+        : field === 'bollo'
+          ? 'bollo-pagopa'
+          : field,
     message: message!,
   }));
 
@@ -42,9 +48,9 @@ export function CounterPage(props: {
   const base = registryBase(brand);
   return (
     <RegistryFrame ctx={ctx} brand={brand} title={t('registry.bo.tab.counter')} tab="counter">
-      <ErrorSummary title={t('certs.form.errors')} errors={summaryOf(errors)} />
+      <ErrorSummary title={t('certs.form.errors')} errors={summaryOf(errors, found?.types)} />
       <form method="get" action={base} class="mb-4" novalidate>
-        <Field name="cf" label={t('counter.cf')} value={props.cf} error={errors.cf} maxLength={16} />
+        <Field name="cf" label={t('counter.cf')} value={props.cf} error={errors.cf} maxLength={40} />
         <button type="submit" class="btn btn-outline-primary mt-2">
           {t('counter.search')}
         </button>
@@ -383,7 +389,13 @@ export function OfficeCertificate(props: {
         <form method="post" action={`${here}/revoca`} novalidate>
           <h2 class="h5">{t('counter.revoke')}</h2>
           <CsrfField token={props.csrf} />
-          <Field name="motivo" label={t('counter.revokeReason')} value={props.reason} error={props.error} />
+          <Field
+            name="motivo"
+            label={t('counter.revokeReason')}
+            value={props.reason}
+            error={props.error}
+            maxLength={500}
+          />
           <button type="submit" class="btn btn-outline-danger mt-2">
             {t('counter.revoke')}
           </button>

@@ -80,8 +80,6 @@ describe('by number and code (the QR link)', () => {
     expect(body).toContain('Certificato non valido');
     expect(body).toContain('Il codice di verifica non corrisponde');
     expect(body).not.toContain('Giulia');
-    const missing = await built.app.inject({ url: `/verifica/${number}` });
-    expect(text(missing.body)).toContain('Certificato non valido');
   });
 
   it('says non valido for an unknown number (404), and for nonsense', async () => {
@@ -101,6 +99,15 @@ describe('by number and code (the QR link)', () => {
     const ok = await built.app.inject({ url: `/verifica?numero=${number.toLowerCase()}&codice=${code}` });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe(`/verifica/${number}?c=${code}`);
+    // As printed on the certificate: in groups of four, upper case.
+    const printed = encodeURIComponent(code.toUpperCase().match(/.{4}/g)!.join(' '));
+    const typed = await built.app.inject({ url: `/verifica?numero=${number}&codice=${printed}` });
+    expect(typed.headers.location).toBe(`/verifica/${number}?c=${code}`);
+    // A number without its code: the form, with the number filled in, asks for the code.
+    const half = await built.app.inject({ url: `/verifica/${number}` });
+    expect(half.statusCode).toBe(200);
+    expect(half.body).toContain(`value="${number}"`);
+    expect(text(half.body)).not.toContain('non valido');
     const bad = await built.app.inject({ url: '/verifica?numero=123&codice=' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="numero-error"');
@@ -151,12 +158,26 @@ describe('by uploading the PDF', () => {
     expect(body).not.toContain('Giulia');
   }, 60_000);
 
-  it('says non valido with 400 for junk, never a 500', async () => {
+  it('says non valido for a certificate cut short', async () => {
+    const res = await upload(pdf.subarray(0, pdf.length - 200));
+    expect(res.statusCode).toBe(200);
+    expect(text(res.body)).toContain('Certificato non valido');
+    expect(text(res.body)).toContain('troncato');
+  }, 60_000);
+
+  it('refuses a file that is no PDF or is empty next to the field, never a 500', async () => {
     for (const junk of [Buffer.from('not a pdf at all'), randomBytes(4096)]) {
       const res = await upload(junk);
       expect(res.statusCode).toBe(400);
-      expect(text(res.body)).toContain('Certificato non valido');
+      expect(res.body).toContain('id="file-error"');
+      expect(text(res.body)).toContain('Il file scelto non è un PDF');
     }
+    const empty = await upload(Buffer.alloc(0));
+    expect(empty.statusCode).toBe(400);
+    expect(text(empty.body)).toContain('Il file scelto è vuoto');
+  }, 60_000);
+
+  it('says non valido with 400 for a PDF without a readable seal, never a 500', async () => {
     // Broken signatures in something that looks like a PDF: still an answer, never a 500. The first
     // 2000 bytes of a certificate hold its signature dictionary, not the bytes it covers.
     for (const odd of [

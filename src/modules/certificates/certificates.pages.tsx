@@ -15,6 +15,7 @@ import {
   loadTrustAnchors,
   MAX_VERIFY_BYTES,
   NUMBER_PATTERN,
+  normaliseCode,
   type Verdict,
   type VerificationDeps,
   verifyByCode,
@@ -215,10 +216,7 @@ export async function certificatesPages(
       .trim()
       .toUpperCase()
       .slice(0, 30);
-    const code = String(query.codice ?? '')
-      .trim()
-      .toLowerCase()
-      .slice(0, 30);
+    const code = normaliseCode(String(query.codice ?? '').slice(0, 30));
     const errors: FormErrors = {};
     if (!NUMBER_PATTERN.test(number)) errors.numero = ctx.t('certVerify.error.number');
     if (!CODE_PATTERN.test(code)) errors.codice = ctx.t('certVerify.error.code');
@@ -229,6 +227,13 @@ export async function certificatesPages(
   app.get(`${BASE}/:number`, hide, async (request, reply) => {
     const { number } = request.params as { number: string };
     const code = String((request.query as { c?: unknown }).c ?? '').slice(0, 30);
+    // A number without its code (typed or linked by hand): the form, with the number, asks for it.
+    if (code.trim() === '')
+      return showForm(reply, {
+        ctx: request.pageContext(),
+        csrf: reply.generateCsrf(),
+        number: number.slice(0, 30),
+      });
     const verdict = await verifyByCode(deps, number.slice(0, 30), code);
     return showVerdict(request, reply, verdict, !verdict.valid && verdict.reason === 'unknown' ? 404 : 200);
   });
@@ -239,13 +244,14 @@ export async function certificatesPages(
       const file = uploadedFile(request, 'file');
       const again = (message: string) =>
         showForm(reply, { ctx, csrf: reply.generateCsrf(), errors: { file: message } });
-      if (!file || file.bytes.length === 0) return again(ctx.t('certVerify.error.noFile'));
+      if (!file) return again(ctx.t('certVerify.error.noFile'));
+      if (file.bytes.length === 0) return again(ctx.t('certVerify.error.emptyFile'));
       if (file.truncated) return again(ctx.t('certVerify.error.tooLarge', { mb: MB }));
+      if (!file.bytes.subarray(0, 1024).toString('latin1').includes('%PDF-'))
+        return again(ctx.t('certVerify.error.notPdf'));
       const verdict = await verifyByPdf(verification, file.bytes);
-      // A file that is no sealed PDF at all is bad input (400); a sealed one that fails is an answer.
-      const notPdf = !file.bytes.subarray(0, 1024).toString('latin1').includes('%PDF-');
-      const junk =
-        !verdict.valid && (notPdf || verdict.reason === 'malformed' || verdict.reason === 'unsigned');
+      // A PDF without a readable seal is bad input (400); a sealed one that fails is an answer.
+      const junk = !verdict.valid && (verdict.reason === 'malformed' || verdict.reason === 'unsigned');
       return showVerdict(request, reply, verdict, junk ? 400 : 200);
     });
   });

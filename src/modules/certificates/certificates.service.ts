@@ -119,6 +119,10 @@ export async function subjectData(
   return subject;
 }
 
+/** "Pensione e …" → "pensione e …" inside a sentence; an acronym ("ONLUS ed enti …") stays as it is. */
+const lowerInitial = (text: string) =>
+  /^.[a-zà-ù]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+
 function stampDutyLine(
   row: Pick<repo.CertificateRow, 'type' | 'exemption_code' | 'stamp_duty_mark'>,
   paidNotice?: string,
@@ -126,7 +130,7 @@ function stampDutyLine(
 ): string {
   const exemption = row.exemption_code ? findExemption(row.exemption_code) : undefined;
   if (exemption)
-    return `Esente da imposta di bollo ai sensi di ${exemption.reference} (${exemption.label.toLowerCase()}).`;
+    return `Esente da imposta di bollo ai sensi dell'${exemption.reference}, per ${lowerInitial(exemption.label)}.`;
   if (CERTIFICATE_TYPE_INFO[row.type].exemptByNature)
     return `Esente da imposta di bollo ai sensi dell'${EXEMPT_BY_NATURE_REFERENCE}.`;
   if (row.stamp_duty_mark)
@@ -154,6 +158,7 @@ async function render(
       ente: { name: enteName, emblemPng: settings.emblem?.bytes },
       stampDutyLine: stampDutyLine(row, paidNotice, settings.stampAuthorisation),
       verificationUrl: verificationUrl(deps.publicUrl, row.number, row.verification_code),
+      verificationCode: row.verification_code,
       test: seal.test,
     },
     seal,

@@ -75,6 +75,7 @@ afterAll(() => database.close());
 describe('an exempt residence certificate', () => {
   let pdf: Buffer;
   let number: string;
+  let code: string;
   beforeAll(async () => {
     const issued = await requestCertificate(deps, {
       enteId: jesolo.id,
@@ -89,16 +90,21 @@ describe('an exempt residence certificate', () => {
     number = issued.number;
     const row = await findCertificate(database.db, jesolo.id, issued.id);
     pdf = row!.pdf!;
+    code = row!.verification_code;
     expect(row!.pdf_sha256).toMatch(/^[0-9a-f]{64}$/);
   }, 60_000);
 
-  it("holds the person's data, the address, the number and the exemption line", async () => {
+  it("holds the person's data, the address, the number, the exemption line and the verification code", async () => {
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     for (const expected of ['Zanetti', 'Giulia', GIULIA, 'Via Bafile 12', 'Jesolo', number]) {
       expect(text).toContain(expected);
     }
     expect(text).toContain('CERTIFICATO DI RESIDENZA');
-    expect(text).toContain('Esente da imposta di bollo ai sensi di art. 9 della Tabella B del D.P.R.');
+    expect(text).toContain("Esente da imposta di bollo ai sensi dell'art. 9 della Tabella B del D.P.R.");
+    expect(text).toContain(', per pensione e assicurazioni sociali obbligatorie (anche pensione estera).');
+    // Printed in groups of four, as a person reads it out or types it into the verification page.
+    const grouped = code.toUpperCase().match(/.{4}/g)!.join(' ');
+    expect(text).toContain(`Codice di verifica ${grouped}`);
     expect(text).toContain('TEST');
   });
 

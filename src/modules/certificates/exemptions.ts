@@ -6,7 +6,7 @@
 export interface Exemption {
   code: string;
   label: string;
-  /** The legal reference printed on the certificate: "Esente da imposta di bollo ai sensi di …". */
+  /** The legal reference printed on the certificate, from its article: "… ai sensi dell'art. …". */
   reference: string;
   uncertain?: true;
 }

@@ -19,6 +19,9 @@ import { pemCertificates, type SealFailure, sealSignerFingerprint, verifySealedP
 
 export const NUMBER_PATTERN = /^CERT-\d{4}-\d{6,}$/;
 export const CODE_PATTERN = /^[0-9a-f]{12}$/;
+
+/** A code as a person types it from paper: spaces and hyphens between its groups, either case. */
+export const normaliseCode = (code: string) => code.replace(/[\s-]/g, '').toLowerCase();
 /** The largest PDF the upload accepts (a certificate is a few hundred KB). */
 export const MAX_VERIFY_BYTES = 5 * 1024 * 1024;
 
@@ -84,10 +87,10 @@ async function verdictOf(deps: CertificatesDeps, row: CertificateRow): Promise<V
   return { valid: true, certificate };
 }
 
-/** By number and verification code, as printed under the QR code. */
+/** By number and verification code, as printed next to the QR code. */
 export async function verifyByCode(deps: CertificatesDeps, number: string, code: string): Promise<Verdict> {
   const wanted = number.trim().toUpperCase();
-  const given = code.trim().toLowerCase();
+  const given = normaliseCode(code);
   if (!NUMBER_PATTERN.test(wanted)) return { valid: false, reason: 'unknown' };
   const holders = await repo.entiHolding(deps.db, 'number', wanted);
   if (holders.length === 0) return { valid: false, reason: 'unknown' };

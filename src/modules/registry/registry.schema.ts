@@ -44,6 +44,17 @@ export const RELATIONSHIP = {
   99: 'non definito/comunicato',
 } as const;
 export type Relationship = keyof typeof RELATIONSHIP;
+
+/**
+ * The relationship as said of this person: ANPR's "marito/moglie" is "moglie" for a woman, "zio/zia
+ * (collaterale)" "zio (collaterale)" for a man; labels without a masculine/feminine pair stay as they are.
+ */
+export function relationshipLabel(code: Relationship, sex: 'M' | 'F'): string {
+  const label: string = RELATIONSHIP[code];
+  const pair = /^(\p{L}+)\/(\p{L}+)( .*)?$/u.exec(label);
+  if (!pair) return label;
+  return `${sex === 'M' ? pair[1] : pair[2]}${pair[3] ?? ''}`;
+}
 export const HEAD = 1;
 export const SPOUSE = 2;
 export const CHILD = 3;

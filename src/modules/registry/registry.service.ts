@@ -6,11 +6,11 @@ import type { AnyDb } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import * as repo from './registry.repo.ts';
 import {
-  RELATIONSHIP,
   type RegistryCohabitation,
   type RegistryFamily,
   type RegistryPerson,
   type RegistryUnion,
+  relationshipLabel,
 } from './registry.schema.ts';
 
 export interface RegistrySource {
@@ -69,11 +69,14 @@ function toFamily(rows: Rows, people: Map<string, RegistryPerson>): RegistryFami
       country: f.country_code ? { code: f.country_code, name: f.country_name! } : null,
     },
     establishedOn: f.established_on,
-    members: rows.members.map((m) => ({
-      person: people.get(m.person_id)!,
-      relationship: m.relationship_code,
-      relationshipLabel: RELATIONSHIP[m.relationship_code],
-    })),
+    members: rows.members.map((m) => {
+      const person = people.get(m.person_id)!;
+      return {
+        person,
+        relationship: m.relationship_code,
+        relationshipLabel: relationshipLabel(m.relationship_code, person.sex),
+      };
+    }),
   };
 }
 

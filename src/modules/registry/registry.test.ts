@@ -78,8 +78,8 @@ describe('local registry source', () => {
     expect(family?.address).toMatchObject({ street: 'Via Bafile', civicNumber: '12', locality: 'Jesolo' });
     expect(family?.members.map((m) => [m.person.givenName, m.relationshipLabel])).toEqual([
       ['Giulia', 'intestatario scheda'],
-      ['Marco', 'marito/moglie'],
-      ['Sofia', 'figlio/figlia'],
+      ['Marco', 'marito'],
+      ['Sofia', 'figlia'],
     ]);
   });
 

@@ -4,12 +4,12 @@ import type { certificates as it } from '../it/certificates.ts';
 export const certificates: Record<keyof typeof it, string> = {
   'certVerify.title': 'Verify a certificate',
   'certVerify.lead':
-    'Check whether a registry certificate issued online is authentic and valid: enter the number and the verification code printed under the QR code, or upload the PDF file you received.',
+    'Check whether a registry certificate issued online is authentic and valid: enter the number and the verification code printed next to the QR code, or upload the PDF file you received.',
   'certVerify.byCode': 'Verify by number and code',
   'certVerify.number': 'Certificate number',
   'certVerify.number.hint': 'For example CERT-2026-000123.',
   'certVerify.code': 'Verification code',
-  'certVerify.code.hint': 'The 12 digits and letters printed under the QR code.',
+  'certVerify.code.hint': 'The 12-character code printed next to the QR code, after «Codice di verifica».',
   'certVerify.submit': 'Verify',
   'certVerify.byPdf': 'Verify with the PDF file',
   'certVerify.file': 'PDF file of the certificate',
@@ -18,8 +18,10 @@ export const certificates: Record<keyof typeof it, string> = {
   'certVerify.upload': 'Upload and verify',
   'certVerify.errors': 'Please correct these fields:',
   'certVerify.error.number': 'Enter a number in the format CERT-YYYY-NNNNNN.',
-  'certVerify.error.code': 'Enter the 12-character code (digits and the letters a to f).',
+  'certVerify.error.code': 'Enter the 12-character verification code as printed on the certificate.',
   'certVerify.error.noFile': 'Choose the PDF file to verify.',
+  'certVerify.error.emptyFile': 'The chosen file is empty: choose the certificate’s PDF file.',
+  'certVerify.error.notPdf': 'The chosen file is not a PDF: choose the certificate’s PDF file.',
   'certVerify.error.tooLarge':
     'The file is larger than {mb} MB: it is not a certificate issued by this service.',
   'certVerify.result': 'Verification result',
@@ -38,7 +40,7 @@ export const certificates: Record<keyof typeof it, string> = {
   'certVerify.reason.notIssued': 'The certificate has not been issued yet.',
   'certVerify.reason.unsigned': 'The file carries no electronic seal.',
   'certVerify.reason.byte-range':
-    'The electronic seal does not cover the whole file: parts were added to or moved in the document.',
+    'The electronic seal does not cover the file as it is: the document was changed, cut short or extended with other parts.',
   'certVerify.reason.digest': 'The document was changed after the electronic seal was applied.',
   'certVerify.reason.signature': 'The signature of the electronic seal is not valid.',
   'certVerify.reason.untrusted':
@@ -65,6 +67,7 @@ export const certificates: Record<keyof typeof it, string> = {
   'certs.form.errors': 'Please correct these fields:',
   'certs.form.persona': 'Who is the certificate for?',
   'certs.form.self': 'yourself',
+  'certs.form.selfFemale': 'yourself',
   'certs.form.continue': 'Continue',
   'certs.form.for': 'Certificate for',
   'certs.form.change': 'Choose someone else',
@@ -77,6 +80,8 @@ export const certificates: Record<keyof typeof it, string> = {
     'Choose an exemption only if the certificate’s use is one of the cases the law provides for: you declare it under your own responsibility.',
   'certs.form.submit': 'Request the certificate',
   'certs.error.tipo': 'Choose the type of certificate.',
+  'certs.error.noPayments':
+    'The municipality has not set up pagoPA payments yet: online you can request exempt certificates; for the others, contact the registry office.',
   'certs.error.esenzione': 'Choose an exemption from the list, or none.',
   'certs.error.persona': 'The person chosen is not in your registered family.',
   'certs.ready': 'The certificate is ready: download it as a PDF.',
@@ -129,6 +134,10 @@ export const certificates: Record<keyof typeof it, string> = {
   'counter.revoke': 'Revoke the certificate',
   'counter.revokeReason': 'Reason for revocation (shown to whoever verifies the certificate)',
   'counter.error.cf': 'The fiscal code is not valid.',
+  'counter.error.esenzione': 'Choose from the list the exemption the person declares.',
+  'counter.error.noPayments':
+    'The municipality’s pagoPA payments are not configured yet: choose the exemption or the marca da bollo.',
+  'counter.error.cfMissing': 'Enter the fiscal code of the person to look up.',
   'counter.error.bollo': 'Choose how the stamp duty is paid.',
   'counter.error.contrassegno': 'The revenue stamp number has 14 digits.',
   'counter.error.markUsed': 'This revenue stamp has already been used for another certificate.',

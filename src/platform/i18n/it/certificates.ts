@@ -2,12 +2,13 @@
 export const certificates = {
   'certVerify.title': 'Verifica di un certificato',
   'certVerify.lead':
-    'Controlla se un certificato anagrafico rilasciato online è autentico e valido: inserisci il numero e il codice di verifica stampati sotto il codice QR, oppure carica il file PDF ricevuto.',
+    'Controlla se un certificato anagrafico rilasciato online è autentico e valido: inserisci il numero e il codice di verifica stampati accanto al codice QR, oppure carica il file PDF ricevuto.',
   'certVerify.byCode': 'Verifica con numero e codice',
   'certVerify.number': 'Numero del certificato',
   'certVerify.number.hint': 'Per esempio CERT-2026-000123.',
   'certVerify.code': 'Codice di verifica',
-  'certVerify.code.hint': 'Le 12 cifre e lettere stampate sotto il codice QR.',
+  'certVerify.code.hint':
+    'Il codice di 12 caratteri stampato accanto al codice QR, dopo «Codice di verifica».',
   'certVerify.submit': 'Verifica',
   'certVerify.byPdf': 'Verifica con il file PDF',
   'certVerify.file': 'File PDF del certificato',
@@ -16,8 +17,11 @@ export const certificates = {
   'certVerify.upload': 'Carica e verifica',
   'certVerify.errors': 'Correggi i campi indicati:',
   'certVerify.error.number': 'Inserisci un numero nel formato CERT-AAAA-NNNNNN.',
-  'certVerify.error.code': 'Inserisci il codice di 12 caratteri (cifre e lettere da a a f).',
+  'certVerify.error.code':
+    'Inserisci il codice di verifica di 12 caratteri così come è stampato sul certificato.',
   'certVerify.error.noFile': 'Scegli il file PDF da verificare.',
+  'certVerify.error.emptyFile': 'Il file scelto è vuoto: scegli il file PDF del certificato.',
+  'certVerify.error.notPdf': 'Il file scelto non è un PDF: scegli il file PDF del certificato.',
   'certVerify.error.tooLarge': 'Il file supera {mb} MB: non è un certificato rilasciato da questo servizio.',
   'certVerify.result': 'Esito della verifica',
   'certVerify.valid': 'Certificato valido',
@@ -35,7 +39,7 @@ export const certificates = {
   'certVerify.reason.notIssued': 'Il certificato non è ancora stato rilasciato.',
   'certVerify.reason.unsigned': 'Il file non porta alcun sigillo elettronico.',
   'certVerify.reason.byte-range':
-    'Il sigillo elettronico non copre l’intero file: al documento sono state aggiunte o spostate parti.',
+    'Il sigillo elettronico non copre il file così com’è: il documento è stato modificato, troncato o completato con altre parti.',
   'certVerify.reason.digest': 'Il documento è stato modificato dopo l’apposizione del sigillo elettronico.',
   'certVerify.reason.signature': 'La firma del sigillo elettronico non è valida.',
   'certVerify.reason.untrusted':
@@ -63,6 +67,7 @@ export const certificates = {
   'certs.form.errors': 'Correggi i campi indicati:',
   'certs.form.persona': 'Per chi richiedi il certificato?',
   'certs.form.self': 'te stesso',
+  'certs.form.selfFemale': 'te stessa',
   'certs.form.continue': 'Continua',
   'certs.form.for': 'Certificato per',
   'certs.form.change': 'Cambia persona',
@@ -75,6 +80,8 @@ export const certificates = {
     "Scegli un'esenzione solo se l'uso del certificato rientra in uno dei casi previsti dalla legge: la dichiarazione è sotto la tua responsabilità.",
   'certs.form.submit': 'Richiedi il certificato',
   'certs.error.tipo': 'Scegli il tipo di certificato.',
+  'certs.error.noPayments':
+    "Il Comune non ha ancora attivato i pagamenti pagoPA: online puoi richiedere i certificati esenti; per gli altri rivolgiti all'Ufficio Anagrafe.",
   'certs.error.esenzione': "Scegli un'esenzione dall'elenco oppure nessuna esenzione.",
   'certs.error.persona': 'La persona scelta non risulta nella tua famiglia anagrafica.',
   'certs.ready': 'Il certificato è pronto: scaricalo in PDF.',
@@ -128,6 +135,10 @@ export const certificates = {
   'counter.revoke': 'Revoca il certificato',
   'counter.revokeReason': 'Motivo della revoca (visibile a chi verifica il certificato)',
   'counter.error.cf': 'Il codice fiscale non è valido.',
+  'counter.error.esenzione': "Scegli dall'elenco l'esenzione che la persona dichiara.",
+  'counter.error.noPayments':
+    "I pagamenti pagoPA del Comune non sono ancora configurati: scegli l'esenzione o il contrassegno.",
+  'counter.error.cfMissing': 'Inserisci il codice fiscale della persona da cercare.',
   'counter.error.bollo': "Scegli come è assolta l'imposta di bollo.",
   'counter.error.contrassegno': 'Il numero del contrassegno ha 14 cifre.',
   'counter.error.markUsed': 'Questo contrassegno è già stato usato per un altro certificato.',
