@@ -187,11 +187,19 @@ describe('the office list, revocation and isolation', () => {
     const res = await issue({ tipo: 'esistenza_in_vita', bollo: 'esenzione', esenzione: 'PENSIONE' });
     const here = res.headers.location as string;
     await clerk.get(here);
-    const short = await clerk.post(`${here}/revoca`, { motivo: 'no' });
+    const short = await clerk.post(`${here}/revoca`, { motivo: 'no', conferma: '1' });
     expect(short.statusCode).toBe(400);
     expect(short.body).toContain('id="motivo-error"');
+    // Not confirmed: nothing revoked, the reason kept in the form.
+    await clerk.get(here);
+    const unconfirmed = await clerk.post(`${here}/revoca`, { motivo: 'Rilasciato per errore di persona' });
+    expect(unconfirmed.statusCode).toBe(400);
+    expect(unconfirmed.body).toContain('id="conferma-error"');
+    expect(unconfirmed.body).toContain('value="Rilasciato per errore di persona"');
+    await clerk.get(here);
     expect(
-      (await clerk.post(`${here}/revoca`, { motivo: 'Rilasciato per errore di persona' })).statusCode,
+      (await clerk.post(`${here}/revoca`, { motivo: 'Rilasciato per errore di persona', conferma: '1' }))
+        .statusCode,
     ).toBe(303);
     const row = (
       await sql<{ number: string; verification_code: string; status: string }>`
@@ -203,7 +211,9 @@ describe('the office list, revocation and isolation', () => {
     const verdict = await built.app.inject({ url: `/verifica/${row.number}?c=${row.verification_code}` });
     expect(verdict.body).toContain('Rilasciato per errore di persona');
     await clerk.get(here);
-    expect((await clerk.post(`${here}/revoca`, { motivo: 'Ancora una volta' })).statusCode).toBe(409);
+    expect(
+      (await clerk.post(`${here}/revoca`, { motivo: 'Ancora una volta', conferma: '1' })).statusCode,
+    ).toBe(409);
     expect(await audits('certificate.revoke')).toBe(1);
   });
 

@@ -201,7 +201,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
   const showCertificate = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    state: { reason?: string; error?: string } = {},
+    state: { reason?: string; error?: string; confirmError?: string } = {},
     status = 200,
   ) => {
     const row = await officeCertificate(request);
@@ -214,6 +214,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
         certificate={row}
         reason={state.reason ?? ''}
         error={state.error}
+        confirmError={state.confirmError}
         notice={row.status === 'awaiting_payment'}
       />,
       status,
@@ -241,7 +242,16 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
 
   app.post('/:slug/backoffice/anagrafe/certificati/:id/revoca', hide, async (request, reply) => {
     const row = await officeCertificate(request);
-    const reason = field((request.body ?? {}) as Record<string, unknown>, 'motivo', 600);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const reason = field(body, 'motivo', 600);
+    // Revocation cannot be undone: the clerk ticks that they know it.
+    if (field(body, 'conferma', 1) !== '1')
+      return showCertificate(
+        request,
+        reply,
+        { reason, confirmError: request.t('counter.error.revokeConfirm') },
+        400,
+      );
     try {
       await revokeCertificate(deps.db, {
         enteId: row.ente_id,

@@ -327,6 +327,7 @@ export function OfficeCertificate(props: {
   certificate: CertificateSummary;
   reason: string;
   error?: string | undefined;
+  confirmError?: string | undefined;
   notice: boolean;
 }) {
   const { ctx, brand, certificate: c } = props;
@@ -336,7 +337,10 @@ export function OfficeCertificate(props: {
     <RegistryFrame ctx={ctx} brand={brand} title={c.number} tab="issued" sub>
       <ErrorSummary
         title={t('certs.form.errors')}
-        errors={props.error ? [{ field: 'motivo', message: props.error }] : []}
+        errors={[
+          ...(props.error ? [{ field: 'motivo', message: props.error }] : []),
+          ...(props.confirmError ? [{ field: 'conferma', message: props.confirmError }] : []),
+        ]}
       />
       <p>
         <StatusBadge ctx={ctx} status={c.status} />
@@ -396,6 +400,22 @@ export function OfficeCertificate(props: {
             error={props.error}
             maxLength={500}
           />
+          <div class="form-check mt-2">
+            <input
+              id="conferma"
+              name="conferma"
+              type="checkbox"
+              value="1"
+              aria-invalid={props.confirmError ? 'true' : undefined}
+              aria-describedby={props.confirmError ? 'conferma-error' : undefined}
+            />
+            <label for="conferma">{t('counter.revokeConfirm')}</label>
+            {props.confirmError && (
+              <div class="invalid-feedback d-block" id="conferma-error">
+                {props.confirmError}
+              </div>
+            )}
+          </div>
           <button type="submit" class="btn btn-outline-danger mt-2">
             {t('counter.revoke')}
           </button>

@@ -131,6 +131,9 @@ export const certificates: Record<keyof typeof it, string> = {
   'counter.channel.counter': 'Counter',
   'counter.markNumber': '€ 16.00 with revenue stamp no. {mark}',
   'counter.revokedReason': 'Reason for revocation',
+  'counter.revokeConfirm':
+    'I confirm the revocation: the certificate will no longer be valid and this cannot be undone.',
+  'counter.error.revokeConfirm': 'Confirm the revocation by ticking the box.',
   'counter.revoke': 'Revoke the certificate',
   'counter.revokeReason': 'Reason for revocation (shown to whoever verifies the certificate)',
   'counter.error.cf': 'The fiscal code is not valid.',

@@ -133,6 +133,9 @@ export const certificates = {
   'counter.markNumber': '€ 16,00 con contrassegno n. {mark}',
   'counter.revokedReason': 'Motivo della revoca',
   'counter.revoke': 'Revoca il certificato',
+  'counter.revokeConfirm':
+    'Confermo la revoca: il certificato non sarà più valido e la revoca non si può annullare.',
+  'counter.error.revokeConfirm': 'Conferma la revoca spuntando la casella.',
   'counter.revokeReason': 'Motivo della revoca (visibile a chi verifica il certificato)',
   'counter.error.cf': 'Il codice fiscale non è valido.',
   'counter.error.esenzione': "Scegli dall'elenco l'esenzione che la persona dichiara.",
