@@ -20,9 +20,9 @@ import {
   type IssueErrors,
   type IssueForm,
   type ListForm,
-  OfficeCertificate,
 } from './certificates.counter.views.tsx';
 import { listOfficeCertificates, revokeCertificate, typeChoices } from './certificates.manage.ts';
+import { OfficeCertificate } from './certificates.office.views.tsx';
 import type { CertificateStatus, Channel } from './certificates.repo.ts';
 import { type CertificatesDeps, findCertificate, requestCertificate } from './certificates.service.ts';
 import { findExemption } from './exemptions.ts';
