@@ -105,6 +105,28 @@ export function CitizenCertificates(props: {
   );
 }
 
+/** When the certificate was requested and, once it was, issued: rows of a description list. */
+export function RequestedIssued({
+  ctx,
+  certificate: c,
+}: {
+  ctx: PageContext;
+  certificate: CertificateSummary;
+}) {
+  return (
+    <>
+      <dt class="col-sm-4">{ctx.t('certs.col.requested')}</dt>
+      <dd class="col-sm-8">{when(ctx, c.requested_at)}</dd>
+      {c.issued_at && (
+        <>
+          <dt class="col-sm-4">{ctx.t('certs.col.issued')}</dt>
+          <dd class="col-sm-8">{when(ctx, c.issued_at)}</dd>
+        </>
+      )}
+    </>
+  );
+}
+
 const personLabel = (s: SubjectChoice, ctx: PageContext) =>
   `${s.person.givenName} ${s.person.surname} (${s.person.fiscalCode})${
     s.self
@@ -306,14 +328,7 @@ export function CitizenCertificate(props: {
         </dd>
         <dt class="col-sm-4">{t('certs.col.subject')}</dt>
         <dd class="col-sm-8">{c.subject_fiscal_code}</dd>
-        <dt class="col-sm-4">{t('certs.col.requested')}</dt>
-        <dd class="col-sm-8">{when(ctx, c.requested_at)}</dd>
-        {c.issued_at && (
-          <>
-            <dt class="col-sm-4">{t('certs.col.issued')}</dt>
-            <dd class="col-sm-8">{when(ctx, c.issued_at)}</dd>
-          </>
-        )}
+        <RequestedIssued ctx={ctx} certificate={c} />
         <dt class="col-sm-4">{t('certs.col.stampDuty')}</dt>
         <dd class="col-sm-8">
           {c.stamp_duty_cents === 0 ? t('certs.stampDuty.exempt') : t('certs.stampDuty.due')}

@@ -3,7 +3,7 @@
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import { RegistryFrame, registryBase } from '../registry/index.ts';
-import { StatusBadge, typeTitle, when } from './certificates.citizen.views.tsx';
+import { RequestedIssued, StatusBadge, typeTitle } from './certificates.citizen.views.tsx';
 import type { CertificateSummary } from './certificates.repo.ts';
 
 export function OfficeCertificate(props: {
@@ -38,14 +38,7 @@ export function OfficeCertificate(props: {
         <dd class="col-sm-8">{c.subject_fiscal_code}</dd>
         <dt class="col-sm-4">{t('certs.col.channel')}</dt>
         <dd class="col-sm-8">{t(`counter.channel.${c.channel}`)}</dd>
-        <dt class="col-sm-4">{t('certs.col.requested')}</dt>
-        <dd class="col-sm-8">{when(ctx, c.requested_at)}</dd>
-        {c.issued_at && (
-          <>
-            <dt class="col-sm-4">{t('certs.col.issued')}</dt>
-            <dd class="col-sm-8">{when(ctx, c.issued_at)}</dd>
-          </>
-        )}
+        <RequestedIssued ctx={ctx} certificate={c} />
         <dt class="col-sm-4">{t('certs.col.stampDuty')}</dt>
         <dd class="col-sm-8">
           {c.exemption_code
