@@ -5,6 +5,7 @@
 // twice: a position imported before (same IUPD) is reported as already imported. No HTTP, no SQL.
 import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -13,7 +14,6 @@ import * as repo from './import.repo.ts';
 import { type FileProblem, readImportFile } from './import-file.ts';
 import { draftPosition, groupRows, mergeIssues, type RowInput, type RowIssues } from './import-rows.ts';
 import * as query from './payments.query.repo.ts';
-import { todayInRome } from './payments.rules.ts';
 import { createDebtPosition } from './payments.service.ts';
 import * as settingsRepo from './payments.settings.repo.ts';
 import { checkNewPosition, type NewDebtPosition } from './payments.validation.ts';

@@ -4,8 +4,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import { csvCell } from '../../platform/http/csv.ts';
-import { todayInRome } from './payments.rules.ts';
 import type { CreatedDebtPosition } from './payments.service.ts';
 import {
   create,

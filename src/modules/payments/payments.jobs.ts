@@ -2,12 +2,12 @@
 // A light timer in every process enqueues the scheduled jobs with idempotency keys (the day, the polling
 // slot), so however many processes run, each ente gets one expiry a day and one poll a slot.
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { enqueue, type JobWorker } from '../../platform/jobs/jobs.ts';
 import { type GpdDeps, syncPosition } from './gpd-sync.ts';
 import * as repo from './payments.repo.ts';
-import { todayInRome } from './payments.rules.ts';
 import { GPD_SYNC_QUEUE } from './payments.service.ts';
 import { configuredEnti } from './payments.settings.repo.ts';
 import { pollReceipts } from './reconcile.polling.ts';

@@ -2,6 +2,7 @@
 // in Italy by default), on a page and as CSV: receipts recorded and credited by item, receipts not
 // credited, issues opened, positions paid and expired that day.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { type Cell, csvAmount, csvDocument, sendCsv } from '../../platform/http/csv.ts';
 import type { Translate } from '../../platform/i18n/index.ts';
@@ -11,7 +12,7 @@ import type { EnteDirectory } from '../tenancy/index.ts';
 import { sendPage } from './payments.admin-frame.tsx';
 import { BackofficeFrame, backofficeBase, backofficeScope } from './payments.backoffice-frame.tsx';
 import { euro, day as formatDay } from './payments.present.ts';
-import { isIsoDate, todayInRome } from './payments.rules.ts';
+import { isIsoDate } from './payments.rules.ts';
 import { type DailyReport, dailyReport } from './report.ts';
 
 const itemLabel = (t: Translate, code: string | null) => code ?? t('payments.report.noItem');

@@ -72,16 +72,6 @@ export const ITEM_CODE = /^[A-Z0-9][A-Z0-9_-]{1,31}$/;
 export const SEGREGATION_CODE = /^[0-9]{2}$/;
 export const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]{2,}$/;
 
-const ROME_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Rome',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** Today in Italy, YYYY-MM-DD: due dates are Italian calendar days. */
-export const todayInRome = (now = new Date()) => ROME_DATE.format(now);
-
 export function isIsoDate(text: unknown): text is string {
   if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const date = new Date(`${text}T00:00:00Z`);

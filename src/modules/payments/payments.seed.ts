@@ -5,11 +5,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { platformSecret } from '../../platform/secrets.repo.ts';
 import { listEnti } from '../tenancy/index.ts';
-import { todayInRome } from './payments.rules.ts';
 import { createDebtPosition } from './payments.service.ts';
 import { findSettings } from './payments.settings.repo.ts';
 import { type ItemInput, saveItem, saveSettings } from './payments.settings.ts';

@@ -2,6 +2,7 @@
 // all in the caller's transaction), cancellation, and the reads the pages need. No HTTP, no SQL.
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import type { AnyDb, Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { PlatformErrors } from '../../platform/errors.ts';
@@ -10,7 +11,7 @@ import { iuvOf, noticeNumberOf } from './notice-number.ts';
 import { PaymentsErrors } from './payments.errors.ts';
 import * as query from './payments.query.repo.ts';
 import * as repo from './payments.repo.ts';
-import { todayInRome, validationError } from './payments.rules.ts';
+import { validationError } from './payments.rules.ts';
 import type { DebtPosition, PaymentsTables } from './payments.schema.ts';
 import * as settingsRepo from './payments.settings.repo.ts';
 import { checkNewPosition, debtorType, type NewDebtPosition } from './payments.validation.ts';

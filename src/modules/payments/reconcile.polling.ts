@@ -3,11 +3,11 @@
 // records those not seen yet, exactly as if they had been notified. The cursor moves only after a
 // complete pass, so a failed pass is simply repeated.
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import { GpdError } from './gpd-client.ts';
 import { type GpdDeps, gpdOf } from './gpd-sync.ts';
-import { todayInRome } from './payments.rules.ts';
 import { setPolledUntil } from './payments.settings.repo.ts';
 import { iuvsWithReceipts } from './reconcile.repo.ts';
 import { recordReceipt } from './reconcile.ts';

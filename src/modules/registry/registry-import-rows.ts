@@ -2,6 +2,7 @@
 // named by its column: required values, fiscal codes (check character, omocodia), dates (31/12/1980 or
 // 1980-12-31), sex, places (Belfiore code of a comune or Z-code of a foreign state), citizenships, ANPR codes
 // (civil status, relationship to the head). References to other records are checked when applied.
+import { todayInRome } from '../../platform/dates.ts';
 import { isValidFiscalCode } from './fiscal-code.ts';
 import {
   CIVIL_STATUS,
@@ -33,7 +34,6 @@ import {
   parseDay,
   placeOf,
   stateByIstat,
-  todayInRome,
 } from './registry-import-values.ts';
 
 export type ImportRule =

@@ -10,8 +10,6 @@ import { allComuni, foreignStates, ITALY, titleCase } from './population-data.ts
 import { isRecordKind } from './registry-import-format.ts';
 
 const SEEDS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../seeds/registry');
-const ROME_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Rome' });
-export const todayInRome = () => ROME_DAY.format(new Date());
 
 /** A calendar day as parseDay reads it, from 1800 on (registry dates); null otherwise. */
 export function parseDay(text: string): string | null {
