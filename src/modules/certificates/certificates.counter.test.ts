@@ -13,6 +13,8 @@ const GIULIA = 'ZNTGLI84C52L736W';
 const SOFIA = 'ZNTSFO12H65L736X';
 const BASE = '/jesolo/backoffice/anagrafe';
 const MARK = '01234567890123';
+/** A valid fictitious fiscal code of someone outside Sofia's family (and the registry). */
+const OUTSIDER = 'ZNRRLL58P54L407V';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;
@@ -32,6 +34,17 @@ const audits = async (action: string) =>
         where ente_id = ${jesolo.id} and action = ${action}`.execute(database.db)
     ).rows[0]!.n,
   );
+
+/** The debtor of the pagoPA position behind the certificate at `location` (…/certificati/ID). */
+const debtorOf = async (location: string) => {
+  const id = location.split('/').pop()!;
+  const row = (
+    await sql<{ code: string; name: string }>`select p.debtor_fiscal_code as code, p.debtor_name as name
+      from certificates c join payment_positions p on p.id = c.payment_position_id
+      where c.id = ${id}`.execute(database.db)
+  ).rows[0];
+  return row ?? null;
+};
 
 async function staff(grant: { role: 'operator' | 'ente_admin'; enteId: string; areas?: string[] }) {
   const browser = new Browser(built.app);
@@ -147,14 +160,64 @@ describe('issuing at the counter', () => {
   });
 
   it('prints a pagoPA notice for the €16 and waits for the payment', async () => {
-    const res = await issue({ tipo: 'cittadinanza', bollo: 'pagopa' }, SOFIA);
+    const res = await issue({ tipo: 'cittadinanza', bollo: 'pagopa' });
     expect(res.statusCode).toBe(303);
+    expect(await debtorOf(res.headers.location as string)).toEqual({ code: GIULIA, name: 'Giulia Zanetti' });
     const page = await clerk.get(res.headers.location as string);
     expect(page.body).toContain('data-status="awaiting_payment"');
     const notice = await clerk.get(`${res.headers.location}/avviso`);
     expect(notice.statusCode).toBe(200);
     expect(notice.headers['content-type']).toBe('application/pdf');
     expect((await clerk.get(`${res.headers.location}/pdf`)).statusCode).toBe(404);
+  });
+
+  it('names on a minor’s notice the parent or another person who pays, never the child', async () => {
+    const before = await count();
+    const alone = await issue({ tipo: 'cittadinanza', bollo: 'pagopa' }, SOFIA);
+    expect(alone.statusCode).toBe(422);
+    expect(alone.body).toContain('id="pagatore-error"');
+    expect(alone.body).toContain('La persona è minorenne');
+    const badCode = await issue(
+      { tipo: 'cittadinanza', bollo: 'pagopa', pagatore: 'ZNTGLI84C52L736A' },
+      SOFIA,
+    );
+    expect(badCode.statusCode).toBe(400);
+    expect(badCode.body).toContain('id="pagatore-error"');
+    // Someone outside the family: the name is needed, and kept in the form when missing.
+    const unnamed = await issue({ tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER }, SOFIA);
+    expect(unnamed.statusCode).toBe(422);
+    expect(unnamed.body).toContain('id="pagatore_nome-error"');
+    expect(unnamed.body).toContain(`value="${OUTSIDER}"`);
+    expect(await count()).toBe(before);
+
+    // The mother, by her fiscal code typed with spaces: the registry gives her name.
+    const mother = await issue(
+      {
+        tipo: 'cittadinanza',
+        bollo: 'pagopa',
+        pagatore: `${GIULIA.slice(0, 6)} ${GIULIA.slice(6).toLowerCase()}`,
+      },
+      SOFIA,
+    );
+    expect(mother.statusCode).toBe(303);
+    const here = mother.headers.location as string;
+    expect(await debtorOf(here)).toEqual({ code: GIULIA, name: 'Giulia Zanetti' });
+    const notice = await pdfText((await clerk.get(`${here}/avviso`)).rawPayload);
+    expect(notice).toContain(GIULIA);
+    expect(notice).not.toContain(SOFIA);
+
+    const grandmother = await issue(
+      { tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER, pagatore_nome: 'Ornella Zanardo' },
+      SOFIA,
+    );
+    expect(grandmother.statusCode).toBe(303);
+    expect(await debtorOf(grandmother.headers.location as string)).toEqual({
+      code: OUTSIDER,
+      name: 'Ornella Zanardo',
+    });
+    // Exempt: nobody pays, so nobody is asked.
+    const exempt = await issue({ tipo: 'cittadinanza', bollo: 'esenzione', esenzione: 'PENSIONE' }, SOFIA);
+    expect(exempt.statusCode).toBe(303);
   });
 
   it('answers bad fields next to them and writes nothing', async () => {
@@ -179,8 +242,9 @@ describe('the office list, revocation and isolation', () => {
     expect(all.statusCode).toBe(200);
     const total = await count(sql`ente_id = ${jesolo.id}`);
     expect(all.body).toContain(`Certificati trovati: ${total}`);
+    // Sofia's two notices, paid by her mother and by her grandmother.
     const pending = await clerk.get(`${BASE}/certificati?stato=awaiting_payment&cf=${SOFIA}`);
-    expect(pending.body).toContain('Certificati trovati: 1');
+    expect(pending.body).toContain('Certificati trovati: 2');
   });
 
   it('revokes with a reason, which the public verification then shows', async () => {

@@ -28,7 +28,20 @@ import { type CertificatesDeps, findCertificate, requestCertificate } from './ce
 import { findExemption } from './exemptions.ts';
 
 const PAGE_SIZE = 25;
-const EMPTY: IssueForm = { tipo: '', bollo: 'pagopa', esenzione: '', contrassegno: '' };
+const EMPTY: IssueForm = {
+  tipo: '',
+  bollo: 'pagopa',
+  esenzione: '',
+  contrassegno: '',
+  pagatore: '',
+  pagatore_nome: '',
+};
+/** The service's fields about who pays, as the counter form's fields and messages. */
+const PAYER_ERRORS: Record<string, [keyof IssueForm, MessageKey]> = {
+  payer: ['pagatore', 'counter.error.payerMinor'],
+  payerFiscalCode: ['pagatore', 'counter.error.payer'],
+  payerName: ['pagatore_nome', 'counter.error.payerName'],
+};
 const field = (body: Record<string, unknown>, name: string, max: number) =>
   String(body[name] ?? '')
     .trim()
@@ -108,7 +121,11 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       bollo: field(body, 'bollo', 20),
       esenzione: field(body, 'esenzione', 40),
       contrassegno: field(body, 'contrassegno', 20).replace(/\s/g, ''),
+      pagatore: field(body, 'pagatore', 40).replace(/\s/g, '').toUpperCase(),
+      pagatore_nome: field(body, 'pagatore_nome', 200),
     };
+    // Who pays matters only for a pagoPA notice; with an exemption or a marca it is not asked.
+    const paying = form.bollo === 'pagopa';
     const { t } = request;
     const errors: IssueErrors = {};
     if (!isCertificateType(form.tipo)) errors.tipo = t('certs.error.tipo');
@@ -118,6 +135,9 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       errors.esenzione = t('counter.error.esenzione');
     if (form.bollo === 'contrassegno' && !/^\d{14}$/.test(form.contrassegno))
       errors.contrassegno = t('counter.error.contrassegno');
+    if (paying && form.pagatore && !isValidFiscalCode(form.pagatore))
+      errors.pagatore = t('counter.error.payer');
+    if (paying && form.pagatore_nome.length > 140) errors.pagatore_nome = t('counter.error.payerNameLong');
     if (Object.keys(errors).length > 0) return showCounter(request, reply, cf, form, errors, 400);
     try {
       const created = await requestCertificate(deps, {
@@ -127,6 +147,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
         type: form.tipo,
         exemptionCode: form.bollo === 'esenzione' ? form.esenzione : null,
         stampDutyMark: form.bollo === 'contrassegno' ? form.contrassegno : null,
+        payer: paying && form.pagatore ? { fiscalCode: form.pagatore, fullName: form.pagatore_nome } : null,
         channel: 'counter',
         requestId: request.id,
       });
@@ -139,6 +160,12 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       // No pagoPA settings yet: the €16 can only be a marca da bollo here, or an exemption.
       if (error.code === 'PAYMENTS_NOT_CONFIGURED')
         return showCounter(request, reply, cf, form, { bollo: request.t('counter.error.noPayments') }, 409);
+      const payerError =
+        error.code === 'VALIDATION_FAILED' && error.fields.find((f) => f.field in PAYER_ERRORS);
+      if (payerError) {
+        const [name, message] = PAYER_ERRORS[payerError.field]!;
+        return showCounter(request, reply, cf, form, { [name]: request.t(message) }, 422);
+      }
       if (error.code === 'VALIDATION_FAILED' && error.fields.some((f) => f.field === 'stampDutyMark'))
         return showCounter(
           request,

@@ -18,6 +18,9 @@ export interface IssueForm {
   bollo: string;
   esenzione: string;
   contrassegno: string;
+  /** Who pays the pagoPA notice, when not the subject: fiscal code and, outside the family, name. */
+  pagatore: string;
+  pagatore_nome: string;
 }
 export type IssueErrors = Partial<Record<'cf' | keyof IssueForm, string>>;
 
@@ -135,6 +138,28 @@ export function CounterPage(props: {
               ...EXEMPTIONS.map((e) => ({ value: e.code, label: `${e.label} (${e.reference})`, lang: 'it' })),
             ]}
           />
+          <fieldset class="mt-4" aria-describedby="pagatore-lead">
+            <legend class="h6">{t('counter.payer')}</legend>
+            <p class="form-text" id="pagatore-lead">
+              {t('counter.payer.lead')}
+            </p>
+            <Field
+              name="pagatore"
+              label={t('counter.payer.cf')}
+              value={form.pagatore}
+              error={errors.pagatore}
+              maxLength={40}
+              spellcheck={false}
+            />
+            <Field
+              name="pagatore_nome"
+              label={t('counter.payer.name')}
+              value={form.pagatore_nome}
+              error={errors.pagatore_nome}
+              maxLength={140}
+              hint={t('counter.payer.nameHint')}
+            />
+          </fieldset>
           <button type="submit" class="btn btn-primary mt-4">
             {t('counter.submit')}
           </button>

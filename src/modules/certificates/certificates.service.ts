@@ -4,11 +4,12 @@
 // render + seal + store the exact bytes + audit. No HTTP here.
 import { createHash, randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { isMinorOn, todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import { createDebtPosition, type PaidEvent, STAMP_DUTY_CENTS } from '../payments/index.ts';
-import { isSelfOrFamily, type RegistrySource } from '../registry/index.ts';
+import { isSelfOrFamily, isValidFiscalCode, type RegistrySource } from '../registry/index.ts';
 import { sealedCertificatePdf } from './certificate-pdf.ts';
 import { type EnteSeal, enteSeal, type SealDeps } from './certificate-seal.ts';
 import { type StampAuthorisation, stampAuthorisationText } from './certificate-settings.rules.ts';
@@ -44,6 +45,11 @@ export interface CertificateRequest {
   exemptionCode?: string | null | undefined;
   /** Counter only: the 14-digit number of the marca da bollo (contrassegno telematico) paid with. */
   stampDutyMark?: string | null | undefined;
+  /**
+   * Counter only: who pays the pagoPA notice when not the subject (a minor's parent or guardian). The
+   * name may be left out for a member of the subject's family: the registry's is used.
+   */
+  payer?: { fiscalCode: string; fullName?: string | null } | null | undefined;
   channel: repo.Channel;
   requestId?: string | null;
 }
@@ -104,8 +110,49 @@ function validate(input: CertificateRequest): { type: CertificateType; subject: 
     else if (!/^\d{14}$/.test(input.stampDutyMark))
       fields.push({ field: 'stampDutyMark', message: 'Il numero del contrassegno ha 14 cifre.' });
   }
+  if (input.payer) {
+    if (!counter)
+      fields.push({ field: 'payerFiscalCode', message: 'Chi paga si indica solo allo sportello.' });
+    else if (!isValidFiscalCode(input.payer.fiscalCode.toUpperCase()))
+      fields.push({ field: 'payerFiscalCode', message: 'Il codice fiscale di chi paga non è valido.' });
+    if ((input.payer.fullName ?? '').trim().length > 140)
+      fields.push({ field: 'payerName', message: 'Nome e cognome di chi paga: al massimo 140 caratteri.' });
+  }
   if (fields.length > 0) throw PlatformErrors.validation(fields);
   return { type: input.type as CertificateType, subject };
+}
+
+/**
+ * Who the pagoPA notice names. Online: the citizen who asks (possibly for a family member). At the
+ * counter: the person named as paying (the registry's name for a member of the subject's family), or
+ * the subject, who must then be of age: a notice addressed to a child is not what the family pays.
+ */
+function payerOf(input: CertificateRequest, found: SubjectData, today: string) {
+  const members = found.family?.members.map((m) => m.person) ?? [];
+  const named = (code: string) => members.find((p) => p.fiscalCode === code.toUpperCase());
+  const person =
+    input.requester.kind === 'citizen' ? (named(input.requester.fiscalCode) ?? found.person) : null;
+  if (person) return { fiscalCode: person.fiscalCode, fullName: `${person.givenName} ${person.surname}` };
+  if (input.payer) {
+    const member = named(input.payer.fiscalCode);
+    const fullName = member ? `${member.givenName} ${member.surname}` : (input.payer.fullName ?? '').trim();
+    if (!fullName)
+      throw PlatformErrors.validation([
+        { field: 'payerName', message: 'Indica nome e cognome di chi paga: non è nel nucleo familiare.' },
+      ]);
+    return { fiscalCode: input.payer.fiscalCode.toUpperCase(), fullName };
+  }
+  if (isMinorOn(found.person.birthDate, today))
+    throw PlatformErrors.validation([
+      {
+        field: 'payer',
+        message: "Il titolare è minorenne: indica chi paga l'avviso (un genitore o chi ne fa le veci).",
+      },
+    ]);
+  return {
+    fiscalCode: found.person.fiscalCode,
+    fullName: `${found.person.givenName} ${found.person.surname}`,
+  };
 }
 
 /** Everything the registry holds about the subject of a certificate; 404 when not registered here. */
@@ -193,21 +240,13 @@ export async function requestCertificate(
   const reason = whyUnavailable(type, data);
   if (reason) throw CertificatesErrors.unavailable(reason);
 
-  const payerPerson =
-    requester.kind === 'citizen'
-      ? (found.family?.members.find((m) => m.person.fiscalCode === requester.fiscalCode.toUpperCase())
-          ?.person ?? data.person)
-      : data.person;
-  const payer = {
-    fiscalCode: payerPerson.fiscalCode,
-    fullName: `${payerPerson.givenName} ${payerPerson.surname}`,
-  };
   const exempt = CERTIFICATE_TYPE_INFO[type].exemptByNature || Boolean(input.exemptionCode);
   // A marca da bollo on a stato-civile certificate (exempt anyway) is not recorded: it stays usable.
   const mark = exempt ? null : input.stampDutyMark || null;
+  const now = new Date();
+  const payer = exempt || mark ? null : payerOf(input, data, todayInRome(now));
   // The seal is checked first: no one pays for a certificate that cannot be sealed.
   const seal = await enteSeal(deps, enteId);
-  const now = new Date();
   const year = romeYear(now);
   const base = {
     ente_id: enteId,
@@ -233,7 +272,8 @@ export async function requestCertificate(
       content: { number: row.number, type, channel: input.channel, exemption: base.exemption_code },
     });
 
-  if (exempt || mark) {
+  // Nobody to name on a notice (exempt, or a marca da bollo): issued at once.
+  if (!payer) {
     if (mark && (await withTenant(deps.db, enteId, (trx) => repo.markUsed(trx, enteId, mark))))
       throw CertificatesErrors.markUsed();
     // The number is reserved first (a failed rendering leaves a gap, never a half-issued certificate).
@@ -272,7 +312,6 @@ export async function requestCertificate(
     const created = await createDebtPosition(trx, {
       enteId,
       source: { module: MODULE, ref: row.id },
-      // Who pays: the citizen who asks (possibly for a family member), or at the counter the subject.
       debtor: payer,
       itemCode: 'BOLLO',
       description: `Imposta di bollo – ${CERTIFICATE_TYPE_INFO[type].title} n. ${number}`,
