@@ -48,11 +48,17 @@ export async function tenancyPages(app: FastifyInstance, deps: { db: Db; directo
     return html(reply, body);
   };
 
-  app.get('/', { schema: { hide: true } }, async (request, reply) => {
-    const { items } = await service.listEnti(db, { kind: 'sad', limit: 100, offset: 0 });
+  /** The SAD that runs the platform (its first): the home page of the site and of its own pages. */
+  const toSad = async (request: FastifyRequest, reply: FastifyReply, page: string) => {
+    const { items } = await service.listEnti(db, { kind: 'sad', limit: 1, offset: 0 });
     if (items.length === 0) throw PlatformErrors.notFound('aggregation');
-    return reply.redirect(`/${items[0]!.slug}${request.lang === 'it' ? '' : `?lang=${request.lang}`}`);
-  });
+    return reply.redirect(`/${items[0]!.slug}${page}${request.lang === 'it' ? '' : `?lang=${request.lang}`}`);
+  };
+  app.get('/', { schema: { hide: true } }, (request, reply) => toSad(request, reply, ''));
+  // The platform's own pages (login, certificate verification, the SAD console) are the SAD's service:
+  // their footer's legal notes, privacy notice and accessibility statement are the SAD's.
+  for (const page of ['note-legali', 'privacy', 'accessibilita'])
+    app.get(`/${page}`, { schema: { hide: true } }, (request, reply) => toSad(request, reply, `/${page}`));
 
   app.get('/:slug', slugRoute, async (request, reply) => {
     const { ente, sad } = request.ente!;

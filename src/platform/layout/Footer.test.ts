@@ -1,5 +1,5 @@
 // Every link in the footer leads somewhere, on an ente's pages and on the platform's own pages (no ente:
-// certificate verification, login, sessions, SAD console, error pages), whose footer has no ente's pages.
+// certificate verification, login, sessions, SAD console, error pages), whose legal pages are the SAD's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
 
@@ -80,6 +80,13 @@ describe('footer', () => {
     );
     const verification = footerOf((await app.inject({ url: '/verifica' })).body);
     expect(verification).not.toContain('Contatti');
-    expect(verification).not.toContain('data-element="legal-notes"');
+    expect(verification).not.toContain('data-element="faq"');
+    // The platform's pages are the SAD's service: its legal notes, privacy notice, accessibility statement.
+    expect(hrefsIn(verification)).toEqual(
+      expect.arrayContaining(['/note-legali', '/privacy', '/accessibilita']),
+    );
+    const statement = await app.inject({ url: '/accessibilita?lang=en' });
+    expect(statement.statusCode).toBe(302);
+    expect(statement.headers.location).toBe('/cm-venezia/accessibilita?lang=en');
   });
 });

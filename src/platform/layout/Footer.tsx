@@ -1,9 +1,10 @@
 import type { PageContext, PortalBrand } from './context.ts';
 
 // Modello Comuni footer with the data-element contract: faq, report-inefficiency, accessibility-link,
-// privacy-policy-link, legal-notes. Those pages, and the contacts, belong to an ente (a comune or a SAD):
-// the platform's own pages (no ente: login, sessions, SAD console, certificate verification) have none,
-// so their footer leaves them out rather than link to pages that do not exist.
+// privacy-policy-link, legal-notes. Those pages, and the contacts, belong to an ente (a comune or a SAD).
+// The platform's own pages (no ente: login, sessions, SAD console, certificate verification) are the
+// service of the SAD that runs it: their footer keeps the legal notes, privacy notice and accessibility
+// statement, at /note-legali, /privacy and /accessibilita (which lead to the SAD's), and no contacts or FAQ.
 export function Footer({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | null }) {
   const { t } = ctx;
   return (
@@ -22,7 +23,11 @@ export function Footer({ ctx, brand }: { ctx: PageContext; brand: PortalBrand | 
               </div>
             </div>
           </div>
-          {brand && <EnteFooter ctx={ctx} brand={brand} />}
+          {brand ? (
+            <EnteFooter ctx={ctx} brand={brand} />
+          ) : (
+            <LegalLinks ctx={ctx} base="" accessibilityUrl={null} />
+          )}
         </div>
       </div>
     </footer>
@@ -91,21 +96,30 @@ function EnteFooter({ ctx, brand }: { ctx: PageContext; brand: PortalBrand }) {
           </ul>
         </div>
       </div>
-      <div class="row">
-        <div class="col-12 footer-items-wrapper">
-          <div class="footer-bottom">
-            <a href={`${base}/note-legali`} data-element="legal-notes">
-              {t('footer.legal')}
-            </a>
-            <a href={`${base}/privacy`} data-element="privacy-policy-link">
-              {t('footer.privacy')}
-            </a>
-            <a href={brand.accessibilityUrl ?? `${base}/accessibilita`} data-element="accessibility-link">
-              {t('footer.accessibility')}
-            </a>
-          </div>
+      <LegalLinks ctx={ctx} base={base} accessibilityUrl={brand.accessibilityUrl} />
+    </>
+  );
+}
+
+/** Legal notes, privacy notice and accessibility statement, under `base` (an ente's, or the site's). */
+function LegalLinks(props: { ctx: PageContext; base: string; accessibilityUrl: string | null | undefined }) {
+  const { t } = props.ctx;
+  const { base } = props;
+  return (
+    <div class="row">
+      <div class="col-12 footer-items-wrapper">
+        <div class="footer-bottom">
+          <a href={`${base}/note-legali`} data-element="legal-notes">
+            {t('footer.legal')}
+          </a>
+          <a href={`${base}/privacy`} data-element="privacy-policy-link">
+            {t('footer.privacy')}
+          </a>
+          <a href={props.accessibilityUrl ?? `${base}/accessibilita`} data-element="accessibility-link">
+            {t('footer.accessibility')}
+          </a>
         </div>
       </div>
-    </>
+    </div>
   );
 }
