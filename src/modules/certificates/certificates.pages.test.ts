@@ -118,6 +118,7 @@ describe('by number and code (the QR link)', () => {
   it('in English too', async () => {
     const res = await built.app.inject({ url: `/verifica/${number}?c=${code}&lang=en` });
     expect(text(res.body)).toContain('Valid certificate');
+    expect(text(res.body)).toContain('Residence certificate');
   });
 });
 

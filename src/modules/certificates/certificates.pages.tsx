@@ -8,7 +8,7 @@ import { formatDate } from '../../platform/i18n/index.ts';
 import type { PageContext } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, Field } from '../../platform/layout/forms.tsx';
 import { Layout, sendPage } from '../../platform/layout/Layout.tsx';
-import { CERTIFICATE_TYPE_INFO } from './certificate-types.ts';
+import { typeTitle } from './certificates.citizen.views.tsx';
 import type { CertificatesDeps } from './certificates.service.ts';
 import {
   CODE_PATTERN,
@@ -154,7 +154,7 @@ export function VerdictPage({ ctx, verdict }: { ctx: PageContext; verdict: Verdi
               <dt class="col-sm-4">{t('certVerify.field.number')}</dt>
               <dd class="col-sm-8">{c.number}</dd>
               <dt class="col-sm-4">{t('certVerify.field.type')}</dt>
-              <dd class="col-sm-8">{CERTIFICATE_TYPE_INFO[c.type].title}</dd>
+              <dd class="col-sm-8">{typeTitle(ctx, c.type)}</dd>
               {c.issuedAt && (
                 <>
                   <dt class="col-sm-4">{t('certVerify.field.issuedAt')}</dt>
