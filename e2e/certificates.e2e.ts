@@ -3,7 +3,8 @@
 // the public verification page by uploading it. Marco (her husband) asks for a family certificate without
 // exemption, pays the €16 in the pagoPA sandbox, comes back to the certificate and downloads it once the
 // receipt has arrived. A registry clerk issues a certificate at the counter for a citizen without SPID,
-// paid with a marca da bollo, and the SAD's console counts it. Every page visited must have zero WCAG 2.1 AA violations.
+// paid with a marca da bollo (the comune has no pagoPA settings: the counter offers no notice), and the
+// SAD's console counts it. Every page visited must have zero WCAG 2.1 AA violations.
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -177,6 +178,13 @@ test('a registry clerk issues a certificate at the counter with a marca da bollo
     await sad.goto('/sad/certificati');
     await expect(sad.locator('[data-total]').getAttribute('data-total')).resolves.toBe('1');
     await expectAccessible(sad);
+
+    // Jesolo has no pagoPA settings here: the counter offers no notice, and says why.
+    await page.goto('/jesolo/backoffice/anagrafe?cf=ZNTSFO12H65L736X');
+    await expect(page.locator('#bollo-pagopa').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('#bollo-pagopa-why').textContent()).resolves.toContain('pagoPA');
+    await expect(page.locator('#bollo-contrassegno').isChecked()).resolves.toBe(true);
+    await expectAccessible(page);
   } finally {
     await office.close();
   }

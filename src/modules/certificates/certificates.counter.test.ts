@@ -236,6 +236,41 @@ describe('issuing at the counter', () => {
   });
 });
 
+describe('a comune without pagoPA settings', () => {
+  it('offers the marca da bollo and the exemption, not a notice it cannot create', async () => {
+    const { id, slug } = (
+      await sql<{ id: string; slug: string }>`select id, slug from enti where istat_code = '027012'`.execute(
+        database.db,
+      )
+    ).rows[0]!;
+    await seedPopulation(database.db, { enteId: id, istatCode: '027012', size: 5 });
+    const person = (
+      await sql<{ cf: string }>`select fiscal_code as cf from registry_persons
+        where ente_id = ${id} and death_date is null order by birth_date limit 1`.execute(database.db)
+    ).rows[0]!.cf;
+    const office = await staff({ role: 'operator', enteId: id, areas: ['anagrafe'] });
+    const page = await office.get(`/${slug}/backoffice/anagrafe?cf=${person}`);
+    expect(page.statusCode).toBe(200);
+    const radio = (kind: string) => page.body.match(new RegExp(`<input[^>]*id="bollo-${kind}"[^>]*>`))?.[0];
+    expect(radio('pagopa')).toContain('disabled');
+    expect(radio('pagopa')).toContain('aria-describedby="bollo-pagopa-why"');
+    expect(radio('contrassegno')).toMatch(/checked/);
+    expect(page.body).toContain('non ha ancora configurato i pagamenti pagoPA');
+    expect(page.body).not.toContain('id="pagatore"');
+    // A form posted anyway with pagoPA (an old page): the reason next to the field, nothing written.
+    const before = await count(sql`ente_id = ${id}`);
+    const res = await office.post(`/${slug}/backoffice/anagrafe/rilascio`, {
+      cf: person,
+      tipo: 'esistenza_in_vita',
+      bollo: 'pagopa',
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('id="bollo-error"');
+    expect(res.body).toContain('href="#bollo-contrassegno"');
+    expect(await count(sql`ente_id = ${id}`)).toBe(before);
+  });
+});
+
 describe('the office list, revocation and isolation', () => {
   it('lists and filters the ente’s certificates', async () => {
     const all = await clerk.get(`${BASE}/certificati`);

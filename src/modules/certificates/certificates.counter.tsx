@@ -9,7 +9,7 @@ import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import type { MessageKey } from '../../platform/i18n/index.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { sendPage } from '../../platform/layout/Layout.tsx';
-import { getDebtPosition, sendNotice } from '../payments/index.ts';
+import { getDebtPosition, paymentSettings, sendNotice } from '../payments/index.ts';
 import { isValidFiscalCode, registryBase, registryScope } from '../registry/index.ts';
 import type { EnteDirectory } from '../tenancy/index.ts';
 import { type CertificateType, isCertificateType } from './certificate-types.ts';
@@ -65,6 +65,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
     const fiscalCode = cf.toUpperCase();
     let found = null;
     let notFound = false;
+    let pagopa = false;
     if (fiscalCode && !isValidFiscalCode(fiscalCode)) {
       errors = { ...errors, cf: request.t('counter.error.cf') };
       status = 400;
@@ -74,16 +75,17 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
         throw error;
       });
       notFound = !found;
-      await withTenant(deps.db, ente.id, (trx) =>
-        recordAudit(trx, {
+      pagopa = await withTenant(deps.db, ente.id, async (trx) => {
+        await recordAudit(trx, {
           enteId: ente.id,
           actor: actor(request),
           action: 'registry.consult',
           targetType: 'person',
           requestId: request.id,
           content: { fiscalCode, found: !notFound, purpose: 'certificate' },
-        }),
-      );
+        });
+        return Boolean(await paymentSettings(trx, ente.id));
+      });
     }
     return sendPage(
       reply,
@@ -94,6 +96,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
         cf={fiscalCode}
         found={found}
         notFound={notFound}
+        pagopa={pagopa}
         form={form}
         errors={errors}
       />,

@@ -24,14 +24,14 @@ export interface IssueForm {
 }
 export type IssueErrors = Partial<Record<'cf' | keyof IssueForm, string>>;
 
-/** The summary's links go to the first control of each field: the first type that can be issued. */
-const summaryOf = (errors: Record<string, string | undefined>, types: TypeChoice[] = []) =>
+/** The summary's links go to the first control of each field that can be chosen. */
+const summaryOf = (errors: Record<string, string | undefined>, types: TypeChoice[] = [], pagopa = true) =>
   Object.entries(errors).map(([field, message]) => ({
     field:
       field === 'tipo'
         ? `tipo-${types.find((c) => c.unavailable === null)?.type ?? 'error'}`
         : field === 'bollo'
-          ? 'bollo-pagopa'
+          ? `bollo-${pagopa ? 'pagopa' : 'contrassegno'}`
           : field,
     message: message!,
   }));
@@ -43,15 +43,20 @@ export function CounterPage(props: {
   cf: string;
   found: { person: RegistryPerson; family: RegistryFamily | null; types: TypeChoice[] } | null;
   notFound: boolean;
+  /** Whether the ente's pagoPA settings are in place: without them a notice cannot be created. */
+  pagopa: boolean;
   form: IssueForm;
   errors: IssueErrors;
 }) {
-  const { ctx, brand, found, form, errors } = props;
+  const { ctx, brand, found, errors } = props;
+  // The form starts on a pagoPA notice, or on a marca da bollo where pagoPA is not set up.
+  const form =
+    props.pagopa || props.form.bollo !== 'pagopa' ? props.form : { ...props.form, bollo: 'contrassegno' };
   const { t } = ctx;
   const base = registryBase(brand);
   return (
     <RegistryFrame ctx={ctx} brand={brand} title={t('registry.bo.tab.counter')} tab="counter">
-      <ErrorSummary title={t('certs.form.errors')} errors={summaryOf(errors, found?.types)} />
+      <ErrorSummary title={t('certs.form.errors')} errors={summaryOf(errors, found?.types, props.pagopa)} />
       <form method="get" action={base} class="mb-4" novalidate>
         <Field name="cf" label={t('counter.cf')} value={props.cf} error={errors.cf} maxLength={40} />
         <button type="submit" class="btn btn-outline-primary mt-2">
@@ -106,19 +111,31 @@ export function CounterPage(props: {
                 {errors.bollo}
               </div>
             )}
-            {(['pagopa', 'contrassegno', 'esenzione'] as const).map((kind) => (
-              <div class="form-check">
-                <input
-                  type="radio"
-                  name="bollo"
-                  id={`bollo-${kind}`}
-                  value={kind}
-                  checked={(form.bollo || 'pagopa') === kind}
-                  aria-describedby={errors.bollo ? 'bollo-error' : undefined}
-                />
-                <label for={`bollo-${kind}`}>{t(`counter.bollo.${kind}`)}</label>
-              </div>
-            ))}
+            {(['pagopa', 'contrassegno', 'esenzione'] as const).map((kind) => {
+              const off = kind === 'pagopa' && !props.pagopa;
+              const described = [errors.bollo ? 'bollo-error' : '', off ? 'bollo-pagopa-why' : '']
+                .filter(Boolean)
+                .join(' ');
+              return (
+                <div class="form-check">
+                  <input
+                    type="radio"
+                    name="bollo"
+                    id={`bollo-${kind}`}
+                    value={kind}
+                    checked={form.bollo === kind}
+                    disabled={off}
+                    aria-describedby={described || undefined}
+                  />
+                  <label for={`bollo-${kind}`}>{t(`counter.bollo.${kind}`)}</label>
+                  {off && (
+                    <small class="d-block text-muted" id="bollo-pagopa-why">
+                      {t('counter.bollo.pagopaOff')}
+                    </small>
+                  )}
+                </div>
+              );
+            })}
           </fieldset>
           <Field
             name="contrassegno"
@@ -138,28 +155,30 @@ export function CounterPage(props: {
               ...EXEMPTIONS.map((e) => ({ value: e.code, label: `${e.label} (${e.reference})`, lang: 'it' })),
             ]}
           />
-          <fieldset class="mt-4" aria-describedby="pagatore-lead">
-            <legend class="h6">{t('counter.payer')}</legend>
-            <p class="form-text" id="pagatore-lead">
-              {t('counter.payer.lead')}
-            </p>
-            <Field
-              name="pagatore"
-              label={t('counter.payer.cf')}
-              value={form.pagatore}
-              error={errors.pagatore}
-              maxLength={40}
-              spellcheck={false}
-            />
-            <Field
-              name="pagatore_nome"
-              label={t('counter.payer.name')}
-              value={form.pagatore_nome}
-              error={errors.pagatore_nome}
-              maxLength={140}
-              hint={t('counter.payer.nameHint')}
-            />
-          </fieldset>
+          {props.pagopa && (
+            <fieldset class="mt-4" aria-describedby="pagatore-lead">
+              <legend class="h6">{t('counter.payer')}</legend>
+              <p class="form-text" id="pagatore-lead">
+                {t('counter.payer.lead')}
+              </p>
+              <Field
+                name="pagatore"
+                label={t('counter.payer.cf')}
+                value={form.pagatore}
+                error={errors.pagatore}
+                maxLength={40}
+                spellcheck={false}
+              />
+              <Field
+                name="pagatore_nome"
+                label={t('counter.payer.name')}
+                value={form.pagatore_nome}
+                error={errors.pagatore_nome}
+                maxLength={140}
+                hint={t('counter.payer.nameHint')}
+              />
+            </fieldset>
+          )}
           <button type="submit" class="btn btn-primary mt-4">
             {t('counter.submit')}
           </button>

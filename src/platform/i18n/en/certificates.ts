@@ -118,6 +118,7 @@ export const certificates: Record<keyof typeof it, string> = {
   'counter.bollo.pagopa': 'Stamp duty € 16.00 with a pagoPA notice (issued when paid)',
   'counter.bollo.contrassegno': 'Stamp duty € 16.00 with a revenue stamp (marca da bollo)',
   'counter.bollo.esenzione': 'Exempt (give the reason)',
+  'counter.bollo.pagopaOff': 'Not available: the comune has not set up pagoPA payments yet.',
   'counter.contrassegno': 'Identification number of the revenue stamp (14 digits)',
   'counter.esenzione': 'Reason for the exemption',
   'counter.payer': 'Who pays the pagoPA notice',

@@ -119,6 +119,7 @@ export const certificates = {
   'counter.bollo.pagopa': 'Imposta di bollo € 16,00 con avviso pagoPA (rilascio al pagamento)',
   'counter.bollo.contrassegno': 'Imposta di bollo € 16,00 con contrassegno (marca da bollo)',
   'counter.bollo.esenzione': 'Esente (indicare il motivo)',
+  'counter.bollo.pagopaOff': 'Non disponibile: il Comune non ha ancora configurato i pagamenti pagoPA.',
   'counter.contrassegno': 'Numero identificativo del contrassegno (14 cifre)',
   'counter.esenzione': 'Motivo di esenzione',
   'counter.payer': "Chi paga l'avviso pagoPA",
