@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enteId, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { RESERVED_SLUGS } from './tenancy.rules.ts';
 
 let database: TestDatabase;
 let app: Awaited<ReturnType<typeof testApp>>['app'];
@@ -28,6 +29,17 @@ const patch = (id: string, body: unknown, cookies?: Record<string, string>) =>
     cookies,
   });
 
+describe('slugs', () => {
+  it('reserves every first path segment the platform itself answers, so no ente can be hidden', () => {
+    // printRoutes draws the tree; its second level holds the first segments ("├── verifica (GET, HEAD)").
+    const firsts = [...app.printRoutes({ commonPrefix: false }).matchAll(/^ {4}[├└]── ([^ /(]+)/gm)]
+      .map((m) => m[1]!)
+      .filter((segment) => /^[a-z0-9-]+$/.test(segment));
+    expect(firsts).toEqual(expect.arrayContaining(['verifica', 'accedi', 'note-legali']));
+    expect(firsts.filter((segment) => !RESERVED_SLUGS.has(segment))).toEqual([]);
+  });
+});
+
 describe('GET /api/v1/enti', () => {
   it('lists the SAD and its 22 comuni with their codes', async () => {
     const res = await app.inject({ url: `/api/v1/enti?sad_id=${sad}&limit=100` });
@@ -53,6 +65,12 @@ describe('GET /api/v1/enti', () => {
     const body = res.json();
     expect(body.items).toHaveLength(1);
     expect(body.total).toBeGreaterThanOrEqual(2); // San Stino di Livenza, Santa Maria di Sala
+  });
+
+  it('drops a NUL character from the query rather than failing in the database', async () => {
+    const res = await app.inject({ url: '/api/v1/enti?q=Jes%00olo' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((e: { slug: string }) => e.slug)).toEqual(['jesolo']);
   });
 
   it('names each invalid query field', async () => {

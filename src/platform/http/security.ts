@@ -40,6 +40,15 @@ export async function registerSecurity(
     crossOriginEmbedderPolicy: false,
   });
   app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  // A NUL character is never text a person meant, and PostgreSQL cannot store it: dropped from the query,
+  // the path's parameters and parsed bodies (forms, JSON) before validation, instead of failing whatever
+  // statement the value reached with a 500.
+  app.addHook('preValidation', (request, _reply, done) => {
+    dropNul(request.query);
+    dropNul(request.params);
+    dropNul(request.body);
+    done();
+  });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'cz_csrf',
@@ -58,4 +67,16 @@ export async function registerSecurity(
     }
     done();
   });
+}
+
+/** Removes NUL characters from the strings of a parsed object or array, in place. */
+function dropNul(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (typeof item === 'string') {
+      if (item.includes('\0')) record[key] = item.replaceAll('\0', '');
+    } else dropNul(item);
+  }
 }
