@@ -5,6 +5,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { TtlCache } from '../../platform/cache.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { TaggedPdf } from '../../platform/pdf/pdf-document.ts';
@@ -174,7 +175,7 @@ export async function saveStampAuthorisation(
   enteId: string,
   raw: StampAuthorisation,
 ): Promise<Outcome<StampAuthorisation>> {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+  const today = todayInRome();
   const { value, issues } = checkStampAuthorisation(raw, today);
   if (issues.length > 0) return { ok: false, issues };
   await change(db, enteId, async (trx) => {

@@ -2,25 +2,58 @@
 // consultation audited), issuing for a citizen without SPID with an exemption, a marca da bollo (usable
 // once) or a pagoPA notice, field errors with nothing written, the office list and its filters, revocation
 // seen by the public verification, and tenant isolation.
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
+import { todayInRome } from '../../platform/dates.ts';
 import { type PayingEnte, payingEnte } from '../payments/payments.test-support.ts';
 import { pdfText } from '../payments/pdf-tools.test-support.ts';
+import { computeFiscalCode } from '../registry/fiscal-code.ts';
 import { seedPopulation } from '../registry/index.ts';
 
 const GIULIA = 'ZNTGLI84C52L736W';
 const SOFIA = 'ZNTSFO12H65L736X';
 const BASE = '/jesolo/backoffice/anagrafe';
 const MARK = '01234567890123';
-/** A valid fictitious fiscal code of someone outside Sofia's family (and the registry). */
+/** A valid fictitious fiscal code of someone outside Giulia's family (and the registry). */
 const OUTSIDER = 'ZNRRLL58P54L407V';
+/** The numeric fiscal code of a body (the Comune di Jesolo's own), paying for a child in its care. */
+const BODY = '00608720272';
 
 let database: TestDatabase;
 let built: Awaited<ReturnType<typeof testApp>>;
 let jesolo: PayingEnte;
 let caorle: PayingEnte;
 let clerk: Browser;
+/** Giulia's son, ten years old whatever the date (the demo's people grow up; he never does). */
+let child: string;
+
+async function addChild(givenName: string, age: number): Promise<string> {
+  const today = todayInRome();
+  const birthDate = `${Number(today.slice(0, 4)) - age}${today.slice(4, 8)}01`;
+  const code = computeFiscalCode({
+    surname: 'Zanetti',
+    name: givenName,
+    birthDate,
+    sex: 'M',
+    birthPlace: 'L736',
+  });
+  const id = randomUUID();
+  await sql`insert into registry_persons (ente_id, id, fiscal_code, surname, given_name, sex, birth_date,
+      birth_comune_code, birth_comune_name, birth_province, civil_status)
+    values (${jesolo.id}, ${id}, ${code}, 'Zanetti', ${givenName}, 'M', ${birthDate}, 'L736', 'Venezia', 'VE', 1)`.execute(
+    database.db,
+  );
+  await sql`insert into registry_citizenships (ente_id, person_id, state_code, state_name)
+    values (${jesolo.id}, ${id}, '100', 'Italia')`.execute(database.db);
+  await sql`insert into registry_family_members (ente_id, person_id, family_id, relationship_code, member_order)
+    select m.ente_id, ${id}, m.family_id, 3, (select max(x.member_order) + 1 from registry_family_members x
+        where x.ente_id = m.ente_id and x.family_id = m.family_id)
+    from registry_family_members m join registry_persons p on p.ente_id = m.ente_id and p.id = m.person_id
+    where p.ente_id = ${jesolo.id} and p.fiscal_code = ${GIULIA}`.execute(database.db);
+  return code;
+}
 
 const count = async (where = sql`true`) =>
   Number(
@@ -66,6 +99,7 @@ beforeAll(async () => {
   await seedPopulation(database.db, { enteId: jesolo.id, istatCode: '027019', size: 30 });
   await seedPopulation(database.db, { enteId: caorle.id, istatCode: '027005', size: 10 });
   clerk = await staff({ role: 'operator', enteId: jesolo.id, areas: ['anagrafe'] });
+  child = await addChild('Luca', 10);
 }, 120_000);
 afterAll(async () => {
   await built.app.close();
@@ -171,52 +205,87 @@ describe('issuing at the counter', () => {
     expect((await clerk.get(`${res.headers.location}/pdf`)).statusCode).toBe(404);
   });
 
-  it('names on a minor’s notice the parent or another person who pays, never the child', async () => {
+  it('names on a minor’s notice the parent or another payer, never a child', async () => {
     const before = await count();
-    const alone = await issue({ tipo: 'cittadinanza', bollo: 'pagopa' }, SOFIA);
+    const form = await clerk.get(`${BASE}?cf=${child}`);
+    expect(form.body).toContain('La persona è minorenne: indica chi paga');
+    const alone = await issue({ tipo: 'cittadinanza', bollo: 'pagopa' }, child);
     expect(alone.statusCode).toBe(422);
     expect(alone.body).toContain('id="pagatore-error"');
-    expect(alone.body).toContain('La persona è minorenne');
+    expect(alone.body).toContain("dev'essere maggiorenne");
+    // The child, or another minor of the family, cannot be the payer either.
+    const itself = await issue({ tipo: 'cittadinanza', bollo: 'pagopa', pagatore: child }, child);
+    expect(itself.statusCode).toBe(422);
+    expect(itself.body).toContain('id="pagatore-error"');
     const badCode = await issue(
       { tipo: 'cittadinanza', bollo: 'pagopa', pagatore: 'ZNTGLI84C52L736A' },
-      SOFIA,
+      child,
     );
     expect(badCode.statusCode).toBe(400);
     expect(badCode.body).toContain('id="pagatore-error"');
     // Someone outside the family: the name is needed, and kept in the form when missing.
-    const unnamed = await issue({ tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER }, SOFIA);
+    const unnamed = await issue({ tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER }, child);
     expect(unnamed.statusCode).toBe(422);
     expect(unnamed.body).toContain('id="pagatore_nome-error"');
     expect(unnamed.body).toContain(`value="${OUTSIDER}"`);
+    // A name alone names nobody: the code is asked for, not the subject silently put on the notice.
+    const nameOnly = await issue({ tipo: 'residenza', bollo: 'pagopa', pagatore_nome: 'Ornella Zanardo' });
+    expect(nameOnly.statusCode).toBe(400);
+    expect(nameOnly.body).toContain('il nome da solo non basta');
+    const long = await issue(
+      { tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER, pagatore_nome: 'x'.repeat(141) },
+      child,
+    );
+    expect(long.statusCode).toBe(400);
+    expect(long.body).toContain('id="pagatore_nome-error"');
     expect(await count()).toBe(before);
 
-    // The mother, by her fiscal code typed with spaces: the registry gives her name.
+    // The mother, by her fiscal code typed with spaces: the registry's name, whatever else was typed.
     const mother = await issue(
       {
         tipo: 'cittadinanza',
         bollo: 'pagopa',
         pagatore: `${GIULIA.slice(0, 6)} ${GIULIA.slice(6).toLowerCase()}`,
+        pagatore_nome: 'G. Z.',
       },
-      SOFIA,
+      child,
     );
     expect(mother.statusCode).toBe(303);
     const here = mother.headers.location as string;
     expect(await debtorOf(here)).toEqual({ code: GIULIA, name: 'Giulia Zanetti' });
     const notice = await pdfText((await clerk.get(`${here}/avviso`)).rawPayload);
     expect(notice).toContain(GIULIA);
-    expect(notice).not.toContain(SOFIA);
+    expect(notice).not.toContain(child);
 
+    // Someone outside the family, the name pasted over two lines; and a body (a numeric fiscal code).
     const grandmother = await issue(
-      { tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER, pagatore_nome: 'Ornella Zanardo' },
-      SOFIA,
+      { tipo: 'cittadinanza', bollo: 'pagopa', pagatore: OUTSIDER, pagatore_nome: ' Ornella\r\n Zanardo ' },
+      child,
     );
     expect(grandmother.statusCode).toBe(303);
-    expect(await debtorOf(grandmother.headers.location as string)).toEqual({
-      code: OUTSIDER,
-      name: 'Ornella Zanardo',
+    const location = grandmother.headers.location as string;
+    expect(await debtorOf(location)).toEqual({ code: OUTSIDER, name: 'Ornella Zanardo' });
+    const event = await sql<{ content: { payer?: string } }>`select content from audit_events
+      where ente_id = ${jesolo.id} and action = 'certificate.request' and target_id = ${location.split('/').pop()}`.execute(
+      database.db,
+    );
+    expect(event.rows[0]!.content.payer).toBe(OUTSIDER);
+    const body = await issue(
+      {
+        tipo: 'cittadinanza',
+        bollo: 'pagopa',
+        pagatore: BODY,
+        pagatore_nome: 'Comune di Jesolo – Servizi sociali',
+      },
+      child,
+    );
+    expect(body.statusCode).toBe(303);
+    expect(await debtorOf(body.headers.location as string)).toEqual({
+      code: BODY,
+      name: 'Comune di Jesolo – Servizi sociali',
     });
     // Exempt: nobody pays, so nobody is asked.
-    const exempt = await issue({ tipo: 'cittadinanza', bollo: 'esenzione', esenzione: 'PENSIONE' }, SOFIA);
+    const exempt = await issue({ tipo: 'cittadinanza', bollo: 'esenzione', esenzione: 'PENSIONE' }, child);
     expect(exempt.statusCode).toBe(303);
   });
 
@@ -277,9 +346,9 @@ describe('the office list, revocation and isolation', () => {
     expect(all.statusCode).toBe(200);
     const total = await count(sql`ente_id = ${jesolo.id}`);
     expect(all.body).toContain(`Certificati trovati: ${total}`);
-    // Sofia's two notices, paid by her mother and by her grandmother.
-    const pending = await clerk.get(`${BASE}/certificati?stato=awaiting_payment&cf=${SOFIA}`);
-    expect(pending.body).toContain('Certificati trovati: 2');
+    // The child's three notices, paid by the mother, the grandmother and the social services.
+    const pending = await clerk.get(`${BASE}/certificati?stato=awaiting_payment&cf=${child}`);
+    expect(pending.body).toContain('Certificati trovati: 3');
   });
 
   it('revokes with a reason, which the public verification then shows', async () => {

@@ -11,7 +11,7 @@ import { isUuid } from '../../platform/ids.ts';
 import { sendPage } from '../../platform/layout/Layout.tsx';
 import { getDebtPosition, paymentSettings, sendNotice } from '../payments/index.ts';
 import { isValidFiscalCode, registryBase, registryScope } from '../registry/index.ts';
-import type { EnteDirectory } from '../tenancy/index.ts';
+import { type EnteDirectory, isValidNumericFiscalCode } from '../tenancy/index.ts';
 import { type CertificateType, isCertificateType } from './certificate-types.ts';
 import { sendCertificatePdf } from './certificates.citizen.tsx';
 import {
@@ -125,7 +125,8 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       esenzione: field(body, 'esenzione', 40),
       contrassegno: field(body, 'contrassegno', 20).replace(/\s/g, ''),
       pagatore: field(body, 'pagatore', 40).replace(/\s/g, '').toUpperCase(),
-      pagatore_nome: field(body, 'pagatore_nome', 200),
+      // One line as the notice prints it: line breaks and control characters pasted in become spaces.
+      pagatore_nome: field(body, 'pagatore_nome', 200).replace(/[\s\p{Cc}]+/gu, ' '),
     };
     // Who pays matters only for a pagoPA notice; with an exemption or a marca it is not asked.
     const paying = form.bollo === 'pagopa';
@@ -138,8 +139,14 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       errors.esenzione = t('counter.error.esenzione');
     if (form.bollo === 'contrassegno' && !/^\d{14}$/.test(form.contrassegno))
       errors.contrassegno = t('counter.error.contrassegno');
-    if (paying && form.pagatore && !isValidFiscalCode(form.pagatore))
+    if (
+      paying &&
+      form.pagatore &&
+      !isValidFiscalCode(form.pagatore) &&
+      !isValidNumericFiscalCode(form.pagatore)
+    )
       errors.pagatore = t('counter.error.payer');
+    if (paying && !form.pagatore && form.pagatore_nome) errors.pagatore = t('counter.error.payerCode');
     if (paying && form.pagatore_nome.length > 140) errors.pagatore_nome = t('counter.error.payerNameLong');
     if (Object.keys(errors).length > 0) return showCounter(request, reply, cf, form, errors, 400);
     try {
@@ -164,7 +171,7 @@ export function counterPages(app: FastifyInstance, deps: CertificatesDeps & { di
       if (error.code === 'PAYMENTS_NOT_CONFIGURED')
         return showCounter(request, reply, cf, form, { bollo: request.t('counter.error.noPayments') }, 409);
       const payerError =
-        error.code === 'VALIDATION_FAILED' && error.fields.find((f) => f.field in PAYER_ERRORS);
+        error.code === 'VALIDATION_FAILED' && error.fields.find((f) => Object.hasOwn(PAYER_ERRORS, f.field));
       if (payerError) {
         const [name, message] = PAYER_ERRORS[payerError.field]!;
         return showCounter(request, reply, cf, form, { [name]: request.t(message) }, 422);

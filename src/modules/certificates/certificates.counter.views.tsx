@@ -1,6 +1,7 @@
 // Views of the registry office's counter: finding a person by fiscal code, issuing a certificate for them
 // (stamp duty by exemption, marca da bollo or a pagoPA notice) and the list of the ente's certificates;
 // one certificate is in certificates.office.views.tsx.
+import { isMinorOn, todayInRome } from '../../platform/dates.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, Field, SelectField } from '../../platform/layout/forms.tsx';
 import { filterQuery, Pager } from '../../platform/layout/Pager.tsx';
@@ -159,7 +160,11 @@ export function CounterPage(props: {
             <fieldset class="mt-4" aria-describedby="pagatore-lead">
               <legend class="h6">{t('counter.payer')}</legend>
               <p class="form-text" id="pagatore-lead">
-                {t('counter.payer.lead')}
+                {t(
+                  isMinorOn(found.person.birthDate, todayInRome())
+                    ? 'counter.payer.leadMinor'
+                    : 'counter.payer.lead',
+                )}
               </p>
               <Field
                 name="pagatore"

@@ -10,6 +10,7 @@ import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
 import { createDebtPosition, type PaidEvent, STAMP_DUTY_CENTS } from '../payments/index.ts';
 import { isSelfOrFamily, isValidFiscalCode, type RegistrySource } from '../registry/index.ts';
+import { isValidNumericFiscalCode } from '../tenancy/index.ts';
 import { sealedCertificatePdf } from './certificate-pdf.ts';
 import { type EnteSeal, enteSeal, type SealDeps } from './certificate-seal.ts';
 import { type StampAuthorisation, stampAuthorisationText } from './certificate-settings.rules.ts';
@@ -111,10 +112,14 @@ function validate(input: CertificateRequest): { type: CertificateType; subject: 
       fields.push({ field: 'stampDutyMark', message: 'Il numero del contrassegno ha 14 cifre.' });
   }
   if (input.payer) {
+    const code = input.payer.fiscalCode.toUpperCase();
     if (!counter)
       fields.push({ field: 'payerFiscalCode', message: 'Chi paga si indica solo allo sportello.' });
-    else if (!isValidFiscalCode(input.payer.fiscalCode.toUpperCase()))
-      fields.push({ field: 'payerFiscalCode', message: 'Il codice fiscale di chi paga non è valido.' });
+    else if (!isValidFiscalCode(code) && !isValidNumericFiscalCode(code))
+      fields.push({
+        field: 'payerFiscalCode',
+        message: 'Il codice fiscale (o la partita IVA) di chi paga non è valido.',
+      });
     if ((input.payer.fullName ?? '').trim().length > 140)
       fields.push({ field: 'payerName', message: 'Nome e cognome di chi paga: al massimo 140 caratteri.' });
   }
@@ -124,35 +129,40 @@ function validate(input: CertificateRequest): { type: CertificateType; subject: 
 
 /**
  * Who the pagoPA notice names. Online: the citizen who asks (possibly for a family member). At the
- * counter: the person named as paying (the registry's name for a member of the subject's family), or
- * the subject, who must then be of age: a notice addressed to a child is not what the family pays.
+ * counter: the person or body named as paying (a member of the subject's family by the registry's name),
+ * or else the subject; whoever it is must be of age: a notice addressed to a child is not what a family
+ * pays.
  */
 function payerOf(input: CertificateRequest, found: SubjectData, today: string) {
   const members = found.family?.members.map((m) => m.person) ?? [];
   const named = (code: string) => members.find((p) => p.fiscalCode === code.toUpperCase());
-  const person =
-    input.requester.kind === 'citizen' ? (named(input.requester.fiscalCode) ?? found.person) : null;
-  if (person) return { fiscalCode: person.fiscalCode, fullName: `${person.givenName} ${person.surname}` };
-  if (input.payer) {
-    const member = named(input.payer.fiscalCode);
-    const fullName = member ? `${member.givenName} ${member.surname}` : (input.payer.fullName ?? '').trim();
-    if (!fullName)
-      throw PlatformErrors.validation([
-        { field: 'payerName', message: 'Indica nome e cognome di chi paga: non è nel nucleo familiare.' },
-      ]);
-    return { fiscalCode: input.payer.fiscalCode.toUpperCase(), fullName };
-  }
-  if (isMinorOn(found.person.birthDate, today))
-    throw PlatformErrors.validation([
+  const asDebtor = (p: SubjectData['person']) => ({
+    fiscalCode: p.fiscalCode,
+    fullName: `${p.givenName} ${p.surname}`,
+  });
+  if (input.requester.kind === 'citizen') return asDebtor(named(input.requester.fiscalCode) ?? found.person);
+  const minor = (p: SubjectData['person']) => isMinorOn(p.birthDate, today);
+  const minorPays = () =>
+    PlatformErrors.validation([
       {
         field: 'payer',
-        message: "Il titolare è minorenne: indica chi paga l'avviso (un genitore o chi ne fa le veci).",
+        message:
+          "Chi paga l'avviso dev'essere maggiorenne: per un minorenne un genitore o chi ne fa le veci.",
       },
     ]);
-  return {
-    fiscalCode: found.person.fiscalCode,
-    fullName: `${found.person.givenName} ${found.person.surname}`,
-  };
+  if (!input.payer) {
+    if (minor(found.person)) throw minorPays();
+    return asDebtor(found.person);
+  }
+  const member = named(input.payer.fiscalCode);
+  if (member && minor(member)) throw minorPays();
+  if (member) return asDebtor(member);
+  const fullName = (input.payer.fullName ?? '').trim();
+  if (!fullName)
+    throw PlatformErrors.validation([
+      { field: 'payerName', message: 'Indica nome e cognome (o denominazione) di chi paga.' },
+    ]);
+  return { fiscalCode: input.payer.fiscalCode.toUpperCase(), fullName };
 }
 
 /** Everything the registry holds about the subject of a certificate; 404 when not registered here. */
@@ -269,7 +279,14 @@ export async function requestCertificate(
       targetType: 'certificate',
       targetId: row.id,
       requestId: input.requestId ?? null,
-      content: { number: row.number, type, channel: input.channel, exemption: base.exemption_code },
+      content: {
+        number: row.number,
+        type,
+        channel: input.channel,
+        exemption: base.exemption_code,
+        // Someone other than the subject named at the counter to pay the notice.
+        ...(input.payer && payer ? { payer: payer.fiscalCode } : {}),
+      },
     });
 
   // Nobody to name on a notice (exempt, or a marca da bollo): issued at once.

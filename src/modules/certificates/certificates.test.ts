@@ -201,6 +201,23 @@ describe('who may ask and what', () => {
     expect(error.status).toBe(400);
     expect(error.fields.map((f) => f.field)).toEqual(['exemptionCode']);
   });
+
+  it('takes someone else as payer only at the counter: online the citizen who asks pays', async () => {
+    const before = await certificateCount(jesolo.id);
+    const error = await errorOf(
+      requestCertificate(deps, {
+        enteId: jesolo.id,
+        requester: giulia,
+        subjectFiscalCode: GIULIA,
+        type: 'residenza',
+        payer: { fiscalCode: 'ZNRRLL58P54L407V', fullName: 'Ornella Zanardo' },
+        channel: 'online',
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.fields.map((f) => f.field)).toEqual(['payerFiscalCode']);
+    expect(await certificateCount(jesolo.id)).toBe(before);
+  });
 });
 
 describe('a certificate with stamp duty', () => {

@@ -2,6 +2,7 @@
 // and channel (online or at the counter), with how many were exempt from stamp duty; for a range of months
 // and optionally one comune, on the page or as CSV.
 import type { FastifyInstance } from 'fastify';
+import { todayInRome } from '../../platform/dates.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { csvDocument, sendCsv } from '../../platform/http/csv.ts';
@@ -20,7 +21,7 @@ interface FiguresForm {
 
 /** The last twelve months, as months in Italy (the figures count by the month in Europe/Rome). */
 function defaultRange(): { dal: string; al: string } {
-  const al = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date()).slice(0, 7);
+  const al = todayInRome().slice(0, 7);
   const [year, month] = al.split('-').map(Number) as [number, number];
   const first = new Date(Date.UTC(year, month - 12, 1)).toISOString().slice(0, 7);
   return { dal: first, al };

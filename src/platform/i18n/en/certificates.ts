@@ -122,9 +122,12 @@ export const certificates: Record<keyof typeof it, string> = {
   'counter.contrassegno': 'Identification number of the revenue stamp (14 digits)',
   'counter.esenzione': 'Reason for the exemption',
   'counter.payer': 'Who pays the pagoPA notice',
-  'counter.payer.lead': 'Leave empty if the person pays. For a minor, give a parent or guardian.',
-  'counter.payer.cf': 'Fiscal code of the payer',
-  'counter.payer.name': 'Full name of the payer',
+  'counter.payer.lead':
+    'Leave empty if the person pays. Another person or a body may pay: give their fiscal code (or VAT number).',
+  'counter.payer.leadMinor':
+    'The person is a minor: say who pays the notice, a parent or guardian (or the body caring for them).',
+  'counter.payer.cf': 'Fiscal code or VAT number of the payer',
+  'counter.payer.name': 'Full name (or company name) of the payer',
   'counter.payer.nameHint': 'Not needed for a member of the registered family: the registry has it.',
   'counter.submit': 'Issue the certificate',
   'counter.birth': 'Birth',
@@ -150,10 +153,13 @@ export const certificates: Record<keyof typeof it, string> = {
   'counter.error.bollo': 'Choose how the stamp duty is paid.',
   'counter.error.contrassegno': 'The revenue stamp number has 14 digits.',
   'counter.error.markUsed': 'This revenue stamp has already been used for another certificate.',
-  'counter.error.payer': "The payer's fiscal code is not valid.",
-  'counter.error.payerName': "Give the payer's full name: they are not in the registered family.",
+  'counter.error.payer': "The payer's fiscal code (or VAT number) is not valid.",
+  'counter.error.payerName':
+    "Give the payer's full name (or company name): they are not in the registered family.",
   'counter.error.payerNameLong': "The payer's full name: 140 characters at most.",
-  'counter.error.payerMinor': 'The person is a minor: say who pays the notice (a parent or guardian).',
+  'counter.error.payerMinor':
+    'Whoever pays the notice must be of age: for a minor, give a parent or guardian.',
+  'counter.error.payerCode': "Give the payer's fiscal code: a name alone is not enough.",
   'counter.error.reason': 'Give the reason for revocation (5 to 500 characters).',
   'counter.error.notIssued': 'Only an issued certificate can be revoked.',
   'certAdmin.title': 'Certificate settings',

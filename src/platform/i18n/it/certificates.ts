@@ -124,9 +124,11 @@ export const certificates = {
   'counter.esenzione': 'Motivo di esenzione',
   'counter.payer': "Chi paga l'avviso pagoPA",
   'counter.payer.lead':
-    'Lascia vuoto se paga la persona stessa. Per un minorenne indica un genitore o chi ne fa le veci.',
-  'counter.payer.cf': 'Codice fiscale di chi paga',
-  'counter.payer.name': 'Nome e cognome di chi paga',
+    "Lascia vuoto se paga la persona stessa. Può pagare un'altra persona o un ente: indica il suo codice fiscale (o la partita IVA).",
+  'counter.payer.leadMinor':
+    "La persona è minorenne: indica chi paga l'avviso, un genitore o chi ne fa le veci (o l'ente che se ne occupa).",
+  'counter.payer.cf': 'Codice fiscale o partita IVA di chi paga',
+  'counter.payer.name': 'Nome e cognome (o denominazione) di chi paga',
   'counter.payer.nameHint': 'Non serve per un componente della famiglia anagrafica: lo prende il registro.',
   'counter.submit': 'Rilascia il certificato',
   'counter.birth': 'Nascita',
@@ -152,11 +154,13 @@ export const certificates = {
   'counter.error.bollo': "Scegli come è assolta l'imposta di bollo.",
   'counter.error.contrassegno': 'Il numero del contrassegno ha 14 cifre.',
   'counter.error.markUsed': 'Questo contrassegno è già stato usato per un altro certificato.',
-  'counter.error.payer': 'Il codice fiscale di chi paga non è valido.',
-  'counter.error.payerName': 'Indica nome e cognome di chi paga: non è nella famiglia anagrafica.',
+  'counter.error.payer': 'Il codice fiscale (o la partita IVA) di chi paga non è valido.',
+  'counter.error.payerName':
+    'Indica nome e cognome (o denominazione) di chi paga: non è nella famiglia anagrafica.',
   'counter.error.payerNameLong': 'Nome e cognome di chi paga: al massimo 140 caratteri.',
   'counter.error.payerMinor':
-    "La persona è minorenne: indica chi paga l'avviso (un genitore o chi ne fa le veci).",
+    "Chi paga l'avviso dev'essere maggiorenne: per un minorenne indica un genitore o chi ne fa le veci.",
+  'counter.error.payerCode': 'Indica il codice fiscale di chi paga: il nome da solo non basta.',
   'counter.error.reason': 'Indica il motivo della revoca (da 5 a 500 caratteri).',
   'counter.error.notIssued': 'Solo un certificato rilasciato può essere revocato.',
   'certAdmin.title': 'Impostazioni dei certificati',
