@@ -72,6 +72,9 @@ describe('the request form', () => {
     // Each as said of that person: Giulia is "te stessa", her daughter "figlia".
     expect(page.body).toContain(`Giulia Zanetti (${GIULIA}) – te stessa`);
     expect(page.body).toContain(`(${SOFIA}) – figlia`);
+    const english = await giulia.get(`${LIST}/nuovo?lang=en`);
+    expect(english.body).toContain(`(${SOFIA}) – daughter`);
+    await giulia.get(`${LIST}/nuovo?lang=it`); // the choice of language sticks to the session
   });
 
   it('offers the types the registry supports for that person and explains the others', async () => {

@@ -6,6 +6,7 @@ import { formatDate, type MessageKey } from '../../platform/i18n/index.ts';
 import type { PageContext, PortalBrand } from '../../platform/layout/context.ts';
 import { CsrfField, ErrorSummary, PostButton } from '../../platform/layout/forms.tsx';
 import { type DebtPosition, groupedNotice, payableOptions } from '../payments/index.ts';
+import { relationshipLabel } from '../registry/index.ts';
 import { PersonalAreaFrame } from '../tenancy/index.ts';
 import { CERTIFICATE_TYPE_INFO, type CertificateType } from './certificate-types.ts';
 import type { SubjectChoice, TypeChoice } from './certificates.manage.ts';
@@ -132,7 +133,7 @@ const personLabel = (s: SubjectChoice, ctx: PageContext) =>
     s.self
       ? ` – ${ctx.t(s.person.sex === 'F' ? 'certs.form.selfFemale' : 'certs.form.self')}`
       : s.relationship
-        ? ` – ${s.relationship}`
+        ? ` – ${relationshipLabel(s.relationship, s.person.sex, ctx.lang)}`
         : ''
   }`;
 

@@ -6,7 +6,7 @@ import type { PageContext, PortalBrand } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, SelectField } from '../../platform/layout/forms.tsx';
 import { filterQuery, Pager } from '../../platform/layout/Pager.tsx';
 import type { RegistryFamily, RegistryPerson } from '../registry/index.ts';
-import { RegistryFrame, registryBase } from '../registry/index.ts';
+import { RegistryFrame, registryBase, relationshipLabel } from '../registry/index.ts';
 import { CERTIFICATE_TYPE_INFO, CERTIFICATE_TYPES } from './certificate-types.ts';
 import { StatusBadge, typeTitle, when } from './certificates.citizen.views.tsx';
 import type { TypeChoice } from './certificates.manage.ts';
@@ -234,13 +234,14 @@ function Person(props: {
                 {family.members.map((m) => (
                   <li>
                     {m.person.fiscalCode === p.fiscalCode ? (
-                      `${m.person.surname} ${m.person.givenName} – ${m.relationshipLabel}`
+                      `${m.person.surname} ${m.person.givenName} – ${relationshipLabel(m.relationship, m.person.sex, ctx.lang)}`
                     ) : (
                       <a href={`${registryBase(brand)}?cf=${m.person.fiscalCode}`}>
                         {`${m.person.surname} ${m.person.givenName}`}
                       </a>
                     )}
-                    {m.person.fiscalCode !== p.fiscalCode && ` – ${m.relationshipLabel}`}
+                    {m.person.fiscalCode !== p.fiscalCode &&
+                      ` – ${relationshipLabel(m.relationship, m.person.sex, ctx.lang)}`}
                   </li>
                 ))}
               </ul>

@@ -5,7 +5,12 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, PlatformErrors } from '../../platform/errors.ts';
-import { isSelfOrFamily, type RegistryFamily, type RegistryPerson } from '../registry/index.ts';
+import {
+  isSelfOrFamily,
+  type RegistryFamily,
+  type RegistryPerson,
+  type Relationship,
+} from '../registry/index.ts';
 import { CERTIFICATE_TYPES, type CertificateType, whyUnavailable } from './certificate-types.ts';
 import * as repo from './certificates.repo.ts';
 import { type CertificatesDeps, subjectData } from './certificates.service.ts';
@@ -18,8 +23,8 @@ export interface TypeChoice {
 
 export interface SubjectChoice {
   person: RegistryPerson;
-  /** "Intestatario", "Figlio", …; null for oneself outside a family. */
-  relationship: string | null;
+  /** ANPR's relationship to the head of the family sheet; null for oneself outside a family. */
+  relationship: Relationship | null;
   self: boolean;
 }
 
@@ -36,7 +41,7 @@ export async function requestableSubjects(
       .filter((m) => !m.person.deathDate || m.person.fiscalCode === own)
       .map((m) => ({
         person: m.person,
-        relationship: m.relationshipLabel,
+        relationship: m.relationship,
         self: m.person.fiscalCode === own,
       }))
       .sort((a, b) => Number(b.self) - Number(a.self));
@@ -77,7 +82,7 @@ export async function requestChoice(
   const member = found.family?.members.find((m) => m.person.fiscalCode === found.person.fiscalCode);
   const alive = found.family?.members.filter((m) => !m.person.deathDate || m.person.fiscalCode === own) ?? [];
   return {
-    subject: { person: found.person, relationship: member?.relationshipLabel ?? null, self },
+    subject: { person: found.person, relationship: member?.relationship ?? null, self },
     types: CERTIFICATE_TYPES.map((type) => ({ type, unavailable: whyUnavailable(type, found) })),
     others: alive.length > 1,
   };

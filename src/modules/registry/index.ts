@@ -10,11 +10,13 @@ export {
   registryScope,
 } from './registry.backoffice-frame.tsx';
 export { registryPages } from './registry.pages.tsx';
-export type {
-  RegistryCohabitation,
-  RegistryFamily,
-  RegistryPerson,
-  RegistryUnion,
+export {
+  type RegistryCohabitation,
+  type RegistryFamily,
+  type RegistryPerson,
+  type RegistryUnion,
+  type Relationship,
+  relationshipLabel,
 } from './registry.schema.ts';
 export {
   isSelfOrFamily,

@@ -45,12 +45,42 @@ export const RELATIONSHIP = {
 } as const;
 export type Relationship = keyof typeof RELATIONSHIP;
 
+/** The same relationships in English, for the pages (certificates always say them in Italian). */
+const RELATIONSHIP_EN: Record<Relationship, string> = {
+  1: 'head of the family sheet',
+  2: 'husband/wife',
+  3: 'son/daughter',
+  4: 'grandson/granddaughter',
+  5: 'great-grandson/great-granddaughter',
+  6: 'father/mother',
+  7: 'grandfather/grandmother',
+  8: 'great-grandfather/great-grandmother',
+  9: 'brother/sister',
+  10: 'nephew/niece',
+  11: 'uncle/aunt',
+  12: 'cousin',
+  13: 'other relative',
+  16: 'son-in-law/daughter-in-law',
+  17: 'father-in-law/mother-in-law',
+  18: 'brother-in-law/sister-in-law',
+  20: 'nephew/niece (by marriage)',
+  21: 'uncle/aunt (by marriage)',
+  22: 'other relative by marriage',
+  23: 'cohabitant (adoptive or emotional ties)',
+  24: 'head of a non-family cohabitation',
+  25: 'member of a non-family cohabitation',
+  26: 'guardian',
+  28: 'civil partner',
+  81: 'grandchild or nephew/niece',
+  99: 'not defined or not reported',
+};
+
 /**
  * The relationship as said of this person: ANPR's "marito/moglie" is "moglie" for a woman, "zio/zia
  * (collaterale)" "zio (collaterale)" for a man; labels without a masculine/feminine pair stay as they are.
  */
-export function relationshipLabel(code: Relationship, sex: 'M' | 'F'): string {
-  const label: string = RELATIONSHIP[code];
+export function relationshipLabel(code: Relationship, sex: 'M' | 'F', lang: 'it' | 'en' = 'it'): string {
+  const label: string = lang === 'en' ? RELATIONSHIP_EN[code] : RELATIONSHIP[code];
   const pair = /^(\p{L}+)\/(\p{L}+)( .*)?$/u.exec(label);
   if (!pair) return label;
   return `${sex === 'M' ? pair[1] : pair[2]}${pair[3] ?? ''}`;
