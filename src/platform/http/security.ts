@@ -69,14 +69,18 @@ export async function registerSecurity(
   });
 }
 
-/** Removes NUL characters from the strings of a parsed object or array, in place. */
-function dropNul(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const item = record[key];
-    if (typeof item === 'string') {
-      if (item.includes('\0')) record[key] = item.replaceAll('\0', '');
-    } else dropNul(item);
+/** Removes NUL characters from the strings of a parsed object or array, in place (without recursion:
+ * however deeply a JSON body nests, this cannot overflow the stack). */
+function dropNul(root: unknown): void {
+  const pending = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) continue;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (typeof item !== 'string') pending.push(item);
+      else if (item.includes('\0')) record[key] = item.replaceAll('\0', '');
+    }
   }
 }
