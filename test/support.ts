@@ -61,9 +61,11 @@ export async function testApp(database: Database, env: Record<string, string> = 
     DEMO_SEED: 'venezia',
     COOKIE_SECRET: 'x'.repeat(40),
     JOBS_WORKER: 'false',
+    // Only the unexpected: a request that failed with a 500 leaves its error and stack in the test output.
+    LOG_LEVEL: 'error',
     ...env,
   });
-  return buildApp(config, database, { logger: false });
+  return buildApp(config, database);
 }
 
 /** A session cookie for a principal holding the given grants. */
