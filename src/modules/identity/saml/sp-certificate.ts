@@ -76,6 +76,17 @@ const rdn = (type: string, value: AttributeValue) =>
   new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value })]);
 
 /** A new key pair and a self-signed certificate, both PEM. Valid for `years` from now. */
+/**
+ * A serial number from 16 random bytes: positive, and minimal in DER. A first byte of 0x00 followed by
+ * one under 0x80 is padding OpenSSL refuses, so Node (and xml-crypto, which reads the certificate to
+ * publish it) could not read one certificate in 256: the first byte is kept between 0x01 and 0x7f.
+ */
+export function certificateSerial(random: Buffer = randomBytes(16)): ArrayBuffer {
+  const serial = new Uint8Array(random);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  return serial.buffer;
+}
+
 export function createSpCertificate(subject: SpSubject, years = 10): { keyPem: string; certPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
   const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
@@ -93,12 +104,10 @@ export function createSpCertificate(subject: SpSubject, years = 10): { keyPem: s
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years);
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
   const keyId = createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
   const tbs = new TBSCertificate({
     version: Version.v3,
-    serialNumber: new Uint8Array(serial).buffer,
+    serialNumber: certificateSerial(),
     signature: algorithm,
     issuer: name,
     validity: new Validity({ notBefore, notAfter }),
