@@ -100,7 +100,8 @@ export function createSpCertificate(subject: SpSubject, years = 10): { keyPem: s
     rdn('2.5.4.6', new AttributeValue({ printableString: 'IT' })),
     rdn('2.5.4.7', utf8(subject.locality)),
   ]);
-  const notBefore = new Date();
+  // A few minutes back, so an identity provider whose clock is slightly behind accepts it at once.
+  const notBefore = new Date(Date.now() - 5 * 60_000);
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years);
   const algorithm = new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null });
