@@ -75,7 +75,6 @@ const extension = (extnID: string, critical: boolean, value: unknown) =>
 const rdn = (type: string, value: AttributeValue) =>
   new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value })]);
 
-/** A new key pair and a self-signed certificate, both PEM. Valid for `years` from now. */
 /**
  * A serial number from 16 random bytes: positive, and minimal in DER. A first byte of 0x00 followed by
  * one under 0x80 is padding OpenSSL refuses, so Node (and xml-crypto, which reads the certificate to
@@ -87,6 +86,7 @@ export function certificateSerial(random: Buffer = randomBytes(16)): ArrayBuffer
   return serial.buffer;
 }
 
+/** A new key pair and a self-signed certificate, both PEM. Valid for `years` from a few minutes ago. */
 export function createSpCertificate(subject: SpSubject, years = 10): { keyPem: string; certPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
   const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
