@@ -2,15 +2,13 @@
 // consultation audited), issuing for a citizen without SPID with an exemption, a marca da bollo (usable
 // once) or a pagoPA notice, field errors with nothing written, the office list and its filters, revocation
 // seen by the public verification, and tenant isolation.
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, sessionAs, type TestDatabase, testApp, testDatabase } from '../../../test/support.ts';
-import { todayInRome } from '../../platform/dates.ts';
 import { type PayingEnte, payingEnte } from '../payments/payments.test-support.ts';
 import { pdfText } from '../payments/pdf-tools.test-support.ts';
-import { computeFiscalCode } from '../registry/fiscal-code.ts';
 import { seedPopulation } from '../registry/index.ts';
+import { addChild } from '../registry/registry.test-support.ts';
 
 const GIULIA = 'ZNTGLI84C52L736W';
 const SOFIA = 'ZNTSFO12H65L736X';
@@ -28,32 +26,6 @@ let caorle: PayingEnte;
 let clerk: Browser;
 /** Giulia's son, ten years old whatever the date (the demo's people grow up; he never does). */
 let child: string;
-
-async function addChild(givenName: string, age: number): Promise<string> {
-  const today = todayInRome();
-  const birthDate = `${Number(today.slice(0, 4)) - age}${today.slice(4, 8)}01`;
-  const code = computeFiscalCode({
-    surname: 'Zanetti',
-    name: givenName,
-    birthDate,
-    sex: 'M',
-    birthPlace: 'L736',
-  });
-  const id = randomUUID();
-  await sql`insert into registry_persons (ente_id, id, fiscal_code, surname, given_name, sex, birth_date,
-      birth_comune_code, birth_comune_name, birth_province, civil_status)
-    values (${jesolo.id}, ${id}, ${code}, 'Zanetti', ${givenName}, 'M', ${birthDate}, 'L736', 'Venezia', 'VE', 1)`.execute(
-    database.db,
-  );
-  await sql`insert into registry_citizenships (ente_id, person_id, state_code, state_name)
-    values (${jesolo.id}, ${id}, '100', 'Italia')`.execute(database.db);
-  await sql`insert into registry_family_members (ente_id, person_id, family_id, relationship_code, member_order)
-    select m.ente_id, ${id}, m.family_id, 3, (select max(x.member_order) + 1 from registry_family_members x
-        where x.ente_id = m.ente_id and x.family_id = m.family_id)
-    from registry_family_members m join registry_persons p on p.ente_id = m.ente_id and p.id = m.person_id
-    where p.ente_id = ${jesolo.id} and p.fiscal_code = ${GIULIA}`.execute(database.db);
-  return code;
-}
 
 const count = async (where = sql`true`) =>
   Number(
@@ -99,7 +71,7 @@ beforeAll(async () => {
   await seedPopulation(database.db, { enteId: jesolo.id, istatCode: '027019', size: 30 });
   await seedPopulation(database.db, { enteId: caorle.id, istatCode: '027005', size: 10 });
   clerk = await staff({ role: 'operator', enteId: jesolo.id, areas: ['anagrafe'] });
-  child = await addChild('Luca', 10);
+  child = await addChild(database.db, { enteId: jesolo.id, parent: GIULIA, givenName: 'Luca', age: 10 });
 }, 120_000);
 afterAll(async () => {
   await built.app.close();

@@ -231,19 +231,19 @@ function Person(props: {
             <>
               <h3 class="h6 mt-3">{t('counter.family')}</h3>
               <ul>
-                {family.members.map((m) => (
-                  <li>
-                    {m.person.fiscalCode === p.fiscalCode ? (
-                      `${m.person.surname} ${m.person.givenName} – ${relationshipLabel(m.relationship, m.person.sex, ctx.lang)}`
-                    ) : (
-                      <a href={`${registryBase(brand)}?cf=${m.person.fiscalCode}`}>
-                        {`${m.person.surname} ${m.person.givenName}`}
-                      </a>
-                    )}
-                    {m.person.fiscalCode !== p.fiscalCode &&
-                      ` – ${relationshipLabel(m.relationship, m.person.sex, ctx.lang)}`}
-                  </li>
-                ))}
+                {family.members.map((m) => {
+                  const name = `${m.person.surname} ${m.person.givenName}`;
+                  return (
+                    <li>
+                      {m.person.fiscalCode === p.fiscalCode ? (
+                        name
+                      ) : (
+                        <a href={`${registryBase(brand)}?cf=${m.person.fiscalCode}`}>{name}</a>
+                      )}
+                      {` – ${relationshipLabel(m.relationship, m.person.sex, ctx.lang)}`}
+                    </li>
+                  );
+                })}
               </ul>
             </>
           )}

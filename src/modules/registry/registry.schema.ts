@@ -1,5 +1,6 @@
 // Types of the population registry: the tables (migrations/0012_registry.sql), the ANPR code tables the
 // certificates need, and the domain shapes a RegistrySource returns.
+import type { Lang } from '../../platform/i18n/index.ts';
 
 /** ANPR Tabella 01 – stato civile. */
 export const CIVIL_STATUS = {
@@ -79,7 +80,7 @@ const RELATIONSHIP_EN: Record<Relationship, string> = {
  * The relationship as said of this person: ANPR's "marito/moglie" is "moglie" for a woman, "zio/zia
  * (collaterale)" "zio (collaterale)" for a man; labels without a masculine/feminine pair stay as they are.
  */
-export function relationshipLabel(code: Relationship, sex: 'M' | 'F', lang: 'it' | 'en' = 'it'): string {
+export function relationshipLabel(code: Relationship, sex: 'M' | 'F', lang: Lang = 'it'): string {
   const label: string = lang === 'en' ? RELATIONSHIP_EN[code] : RELATIONSHIP[code];
   const pair = /^(\p{L}+)\/(\p{L}+)( .*)?$/u.exec(label);
   if (!pair) return label;
